@@ -1,0 +1,63 @@
+/*
+ * errors.c - the table behind errors.h.
+ */
+#include <stddef.h>
+
+#include "errors.h"
+
+struct errors_entry {
+	Tdkt__ErrorCode	 code;
+	const char	*name;
+	const char	*message_vi;
+};
+
+static const struct errors_entry errors_table[] = {
+	{ TDKT__ERROR_CODE__ERROR_CODE_UNSPECIFIED, "unspecified",
+	  "Lỗi không xác định" },
+	{ TDKT__ERROR_CODE__ERROR_CODE_MALFORMED, "malformed",
+	  "Yêu cầu không đúng định dạng" },
+	{ TDKT__ERROR_CODE__ERROR_CODE_VERSION, "version",
+	  "Phiên bản giao thức không được hỗ trợ; hãy cập nhật chương trình" },
+	{ TDKT__ERROR_CODE__ERROR_CODE_UNKNOWN_TYPE, "unknown_type",
+	  "Máy chủ không hỗ trợ loại yêu cầu này" },
+	{ TDKT__ERROR_CODE__ERROR_CODE_TOO_LARGE, "too_large",
+	  "Yêu cầu vượt quá kích thước cho phép" },
+	{ TDKT__ERROR_CODE__ERROR_CODE_INVALID_ARGUMENT, "invalid_argument",
+	  "Dữ liệu gửi lên không hợp lệ" },
+	{ TDKT__ERROR_CODE__ERROR_CODE_UNAVAILABLE, "unavailable",
+	  "Dịch vụ tạm thời không sẵn sàng; vui lòng thử lại sau" },
+	{ TDKT__ERROR_CODE__ERROR_CODE_TIMEOUT, "timeout",
+	  "Hết thời gian chờ xử lý" },
+	{ TDKT__ERROR_CODE__ERROR_CODE_INTERNAL, "internal",
+	  "Lỗi nội bộ của máy chủ" },
+	{ TDKT__ERROR_CODE__ERROR_CODE_SHUTTING_DOWN, "shutting_down",
+	  "Máy chủ đang dừng; vui lòng thử lại sau" },
+	{ TDKT__ERROR_CODE__ERROR_CODE_JOB_FAILED, "job_failed",
+	  "Tác vụ xử lý không thành công" },
+};
+
+static const struct errors_entry *
+errors_find(Tdkt__ErrorCode code)
+{
+	for (size_t i = 0; i < sizeof errors_table / sizeof errors_table[0]; i++) {
+		if (errors_table[i].code == code)
+			return &errors_table[i];
+	}
+	return NULL;
+}
+
+const char *
+errors_code_name(Tdkt__ErrorCode code)
+{
+	const struct errors_entry	*e = errors_find(code);
+
+	return e != NULL ? e->name : "unknown";
+}
+
+const char *
+errors_message_vi(Tdkt__ErrorCode code)
+{
+	const struct errors_entry	*e = errors_find(code);
+
+	return e != NULL ? e->message_vi : "Lỗi không xác định";
+}

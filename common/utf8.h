@@ -1,0 +1,22 @@
+/*
+ * utf8.h - UTF-8 validation.
+ *
+ * Every string a peer or a file hands us is checked before it is stored or
+ * shown: Vietnamese names must survive intact, and a broken sequence must be
+ * refused at the edge rather than reach PostgreSQL (which would refuse it
+ * later, with a less useful error).
+ */
+#ifndef TDKT_UTF8_H
+#define TDKT_UTF8_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/*
+ * Returns true if s[0..len) is well-formed UTF-8 (no overlong forms, no
+ * surrogates, nothing above U+10FFFF) and contains no NUL byte. On false,
+ * *bad_offset (if not NULL) is the offset of the first bad byte.
+ */
+bool	utf8_valid(const char *s, size_t len, size_t *bad_offset);
+
+#endif

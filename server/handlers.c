@@ -1,0 +1,21 @@
+/*
+ * handlers.c - the table of request handlers: one line per request type.
+ */
+#include <stddef.h>
+
+#include "handler.h"
+
+static const struct handler_entry *const handlers_table[] = {
+	&handler_ping_entry,
+	&handler_echo_entry,
+};
+
+const struct handler_entry *
+handlers_find(Tdkt__ClientEnvelope__BodyCase body_case)
+{
+	for (size_t i = 0; i < sizeof handlers_table / sizeof handlers_table[0]; i++) {
+		if (handlers_table[i]->body_case == body_case)
+			return handlers_table[i];
+	}
+	return NULL;
+}

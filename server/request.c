@@ -1,0 +1,83 @@
+/*
+ * request.c - the life of one client request; see request.h.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <zmq.h>
+
+#include "clock.h"
+#include "log.h"
+#include "request.h"
+#include "server.h"
+#include "version.h"
+#include "wire.h"
+#include "xmalloc.h"
+
+struct request *
+request_new(struct server *s, const void *routing_id, size_t routing_id_len)
+{
+	struct request	*req;
+
+	req = xcalloc(1, sizeof *req);
+	req->server = s;
+	req->arena = arena_new((size_t)s->conf->limits_request_memory_bytes);
+	if (routing_id_len > sizeof req->routing_id)
+		routing_id_len = sizeof req->routing_id;
+	memcpy(req->routing_id, routing_id, routing_id_len);
+	req->routing_id_len = routing_id_len;
+	req->received_ms = clock_monotonic_ms();
+	req->name = "?";
+	s->requests_live++;
+	return req;
+}
+
+static void
+request_free(struct request **reqp)
+{
+	struct request	*req = *reqp;
+
+	req->server->requests_live--;
+	arena_free(&req->arena);
+	free(req);
+	*reqp = NULL;
+}
+
+void
+request_reply(struct request **reqp, Tdkt__ClientEnvelope *reply)
+{
+	struct request	*req = *reqp;
+
+	reply->version = TDKT_PROTOCOL_VERSION;
+	reply->request_id = req->request_id;
+	if (wire_send(req->server->clients, req->routing_id, req->routing_id_len,
+	    &reply->base) < 0) {
+		/* EHOSTUNREACH: the client left before its answer was ready. */
+		log_info("could not answer %s request %llu: %s", req->name,
+		    (unsigned long long)req->request_id, zmq_strerror(errno));
+	} else
+		log_debug("answered %s request %llu in %lld ms", req->name,
+		    (unsigned long long)req->request_id,
+		    (long long)(clock_monotonic_ms() - req->received_ms));
+	request_free(reqp);
+}
+
+void
+request_fail(struct request **reqp, Tdkt__ErrorCode code, const char *fmt, ...)
+{
+	Tdkt__ClientEnvelope	reply = TDKT__CLIENT_ENVELOPE__INIT;
+	Tdkt__Error		error = TDKT__ERROR__INIT;
+	char			detail[512];
+	va_list			ap;
+
+	va_start(ap, fmt);
+	vsnprintf(detail, sizeof detail, fmt, ap);
+	va_end(ap);
+	wire_error_fill(&error, code, detail);
+	reply.body_case = TDKT__CLIENT_ENVELOPE__BODY_ERROR;
+	reply.error = &error;
+	request_reply(reqp, &reply);
+}

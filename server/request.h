@@ -1,0 +1,47 @@
+/*
+ * request.h - one client request, from receipt to its single reply.
+ *
+ * A request owns the arena its envelope was unpacked into and the routing id
+ * of the client that sent it. The handler that receives it must end it
+ * exactly once, with request_reply or request_fail, now or from a callback
+ * later; ending it sends the reply and frees everything the request held.
+ */
+#ifndef TDKT_REQUEST_H
+#define TDKT_REQUEST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arena.h"
+#include "client.pb-c.h"
+
+struct server;
+
+#define REQUEST_ROUTING_ID_MAX	256
+
+struct request {
+	struct server		*server;
+	struct arena		*arena;
+	unsigned char		 routing_id[REQUEST_ROUTING_ID_MAX];
+	size_t			 routing_id_len;
+	uint64_t		 request_id;	/* 0 until the envelope is read */
+	Tdkt__ClientEnvelope	*env;		/* in arena; NULL until read */
+	const char		*name;		/* handler name, for logs */
+	int64_t			 received_ms;
+};
+
+/* Returns a new request from the client with this routing id. */
+struct request	*request_new(struct server *, const void *routing_id,
+		    size_t routing_id_len);
+
+/*
+ * Sends `reply` (its version and request_id are filled in here) and frees
+ * the request, setting *reqp to NULL.
+ */
+void		 request_reply(struct request **reqp, Tdkt__ClientEnvelope *reply);
+
+/* Sends a typed error reply and frees the request. */
+void		 request_fail(struct request **reqp, Tdkt__ErrorCode code,
+		    const char *detail_fmt, ...) __attribute__((format(printf, 3, 4)));
+
+#endif

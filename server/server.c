@@ -1,0 +1,219 @@
+/*
+ * server.c - start-up, the event loop and orderly shutdown of tdkt-server.
+ *
+ * Start-up runs in this order, each step needing the one before: the
+ * embedded PostgreSQL (when no database.url), migrations in one transaction,
+ * the asynchronous database connection, then the sockets, bound last so no
+ * client is accepted before the server can answer it.
+ *
+ * Shutdown (SIGTERM or SIGINT) stops taking requests, lets those in progress
+ * finish for up to shutdown.grace_ms, then answers the rest with a
+ * shutting-down error, says goodbye to the workers and stops PostgreSQL.
+ */
+#include <sys/signalfd.h>
+
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <zmq.h>
+
+#include "clock.h"
+#include "db.h"
+#include "db_embedded.h"
+#include "db_migrations.h"
+#include "log.h"
+#include "server.h"
+#include "sock.h"
+#include "worker_pool.h"
+#include "xmalloc.h"
+
+#define SERVER_TICK_MS	100
+
+/*
+ * Blocks the signals the loop reads from a signalfd. Called before the
+ * ZeroMQ context exists, so its I/O threads inherit the mask and a signal is
+ * never delivered to one of them instead.
+ */
+static int
+server_signals_open(char **cause)
+{
+	sigset_t	set;
+	int		fd;
+
+	signal(SIGPIPE, SIG_IGN);
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGCHLD);
+	sigaddset(&set, SIGHUP);
+	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0 ||
+	    (fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC)) < 0) {
+		*cause = xasprintf("could not set up signal handling: %s",
+		    strerror(errno));
+		return -1;
+	}
+	return fd;
+}
+
+static void
+server_begin_stop(struct server *s, int64_t grace_ms)
+{
+	if (s->stopping)
+		return;
+	s->stopping = true;
+	s->stop_deadline_ms = clock_monotonic_ms() + grace_ms;
+	log_info("shutting down (%zu requests in progress)", s->requests_live);
+}
+
+static void
+server_handle_signals(struct server *s)
+{
+	struct signalfd_siginfo	si;
+
+	while (read(s->signal_fd, &si, sizeof si) == (ssize_t)sizeof si) {
+		switch (si.ssi_signo) {
+		case SIGINT:
+		case SIGTERM:
+			server_begin_stop(s, s->conf->shutdown_grace_ms);
+			break;
+		case SIGCHLD:
+			if (s->embedded != NULL && db_embedded_exited(s->embedded)) {
+				log_warnx("the embedded PostgreSQL stopped "
+				    "unexpectedly; the server cannot go on");
+				s->exit_code = 1;
+				server_begin_stop(s, 0);
+			}
+			break;
+		case SIGHUP:
+			log_info("SIGHUP ignored: restart the server to "
+			    "change its configuration");
+			break;
+		}
+	}
+}
+
+static int
+server_open_socket(struct server *s, void **sockp, int type,
+    const char *endpoint, char **cause)
+{
+	if ((*sockp = sock_new(s->zctx, type,
+	    s->conf->limits_max_message_bytes)) == NULL) {
+		*cause = xasprintf("could not create a socket: %s",
+		    zmq_strerror(errno));
+		return -1;
+	}
+	return sock_bind(*sockp, endpoint, cause);
+}
+
+struct server *
+server_new(const struct server_config *conf, char **cause)
+{
+	struct server	*s;
+	const char	*conninfo;
+
+	s = xcalloc(1, sizeof *s);
+	s->conf = conf;
+	s->signal_fd = -1;
+	s->started_ms = clock_monotonic_ms();
+	if ((s->signal_fd = server_signals_open(cause)) < 0)
+		goto fail;
+
+	if (server_config_embedded(conf)) {
+		if ((s->embedded = db_embedded_start(conf, cause)) == NULL)
+			goto fail;
+		conninfo = db_embedded_conninfo(s->embedded);
+	} else
+		conninfo = conf->database_url;
+	if (db_migrations_run(conninfo, &s->schema_version, cause) < 0)
+		goto fail;
+	log_info("database schema is at version %u", s->schema_version);
+	s->db = db_new(conninfo);
+	db_tick(s->db, clock_monotonic_ms());
+
+	if ((s->zctx = zmq_ctx_new()) == NULL) {
+		*cause = xasprintf("could not create a ZeroMQ context: %s",
+		    zmq_strerror(errno));
+		goto fail;
+	}
+	s->pool = worker_pool_new(s);
+	if (server_open_socket(s, &s->clients, ZMQ_ROUTER, conf->listen_clients,
+	    cause) < 0 ||
+	    server_open_socket(s, &s->workers, ZMQ_ROUTER, conf->listen_workers,
+	    cause) < 0 ||
+	    server_open_socket(s, &s->events, ZMQ_PUB, conf->listen_events,
+	    cause) < 0)
+		goto fail;
+	log_info("listening: clients %s, workers %s, events %s",
+	    conf->listen_clients, conf->listen_workers, conf->listen_events);
+	return s;
+fail:
+	server_free(&s);
+	return NULL;
+}
+
+int
+server_run(struct server *s)
+{
+	int64_t	last_tick = 0, now;
+
+	log_info("ready");
+	for (;;) {
+		zmq_pollitem_t	items[4] = {
+			{ s->clients, 0, ZMQ_POLLIN, 0 },
+			{ s->workers, 0, ZMQ_POLLIN, 0 },
+			{ NULL, s->signal_fd, ZMQ_POLLIN, 0 },
+			{ NULL, db_socket(s->db), db_poll_events(s->db), 0 },
+		};
+		int		nitems = items[3].fd >= 0 && items[3].events ? 4 : 3;
+
+		if (zmq_poll(items, nitems, SERVER_TICK_MS) < 0) {
+			if (errno == EINTR)
+				continue;
+			fatalx("zmq_poll failed: %s", zmq_strerror(errno));
+		}
+		if (items[2].revents & ZMQ_POLLIN)
+			server_handle_signals(s);
+		if (nitems == 4 && items[3].revents != 0)
+			db_handle_io(s->db, items[3].revents);
+		if (items[1].revents & ZMQ_POLLIN)
+			worker_pool_handle_input(s->pool);
+		if (items[0].revents & ZMQ_POLLIN)
+			server_client_handle_input(s);
+
+		now = clock_monotonic_ms();
+		if (now - last_tick >= SERVER_TICK_MS) {
+			db_tick(s->db, now);
+			worker_pool_tick(s->pool, now);
+			last_tick = now;
+		}
+		if (s->stopping &&
+		    (s->requests_live == 0 || now >= s->stop_deadline_ms))
+			break;
+	}
+	return s->exit_code;
+}
+
+void
+server_free(struct server **sp)
+{
+	struct server	*s = *sp;
+
+	if (s == NULL)
+		return;
+	/* These answer what is still pending, so the sockets must still be open. */
+	worker_pool_free(&s->pool);
+	db_free(&s->db);
+	sock_close(&s->clients);
+	sock_close(&s->workers);
+	sock_close(&s->events);
+	if (s->zctx != NULL)
+		zmq_ctx_term(s->zctx);
+	db_embedded_stop(&s->embedded);
+	if (s->signal_fd >= 0)
+		close(s->signal_fd);
+	free(s);
+	*sp = NULL;
+}

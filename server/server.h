@@ -1,0 +1,63 @@
+/*
+ * server.h - the tdkt-server process: its state and its parts.
+ *
+ * One thread runs one event loop (server.c) over the clients' ROUTER, the
+ * workers' ROUTER, the database socket, a signalfd and a 100 ms tick. The
+ * parts, one file each:
+ *
+ *   server.c          start-up, the event loop, signals, orderly shutdown
+ *   server_client.c   the clients' ROUTER: envelope checks, handler dispatch
+ *   request.c         one client request from receipt to its single reply
+ *   handlers.c        the table of request handlers (handler_<name>.c)
+ *   worker_pool.c     the workers' ROUTER: registry, heartbeats, credit, jobs
+ *   events.c          the PUB socket of live events
+ *   db*.c             PostgreSQL: the only files that see libpq
+ */
+#ifndef TDKT_SERVER_H
+#define TDKT_SERVER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "server_config.h"
+
+struct db;
+struct db_embedded;
+struct worker_pool;
+
+struct server {
+	const struct server_config *conf;
+	void			*zctx;
+	void			*clients;	/* ROUTER, clients' DEALERs */
+	void			*workers;	/* ROUTER, workers' DEALERs */
+	void			*events;	/* PUB */
+	int			 signal_fd;
+	struct db_embedded	*embedded;	/* NULL with database.url */
+	struct db		*db;
+	struct worker_pool	*pool;
+	uint32_t		 schema_version;
+	int64_t			 started_ms;
+	size_t			 requests_live;	/* received, not yet answered */
+	bool			 stopping;
+	int64_t			 stop_deadline_ms;
+	int			 exit_code;
+};
+
+/*
+ * Starts everything the server needs: the embedded cluster (if configured),
+ * migrations, the database connection and the sockets. Returns the server,
+ * or NULL with *cause set (caller frees).
+ */
+struct server	*server_new(const struct server_config *, char **cause);
+
+/* Runs the event loop until a signal stops it; returns the exit code. */
+int		 server_run(struct server *);
+
+/* Answers what is pending, stops the embedded cluster, frees; NULL is allowed. */
+void		 server_free(struct server **);
+
+/* Handles whatever is waiting on the clients' ROUTER (server_client.c). */
+void		 server_client_handle_input(struct server *);
+
+#endif

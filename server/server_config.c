@@ -1,0 +1,99 @@
+/*
+ * server_config.c - the server's option table, from which its defaults,
+ * YAML loader, --help text and config/tdkt-server.example.yaml derive.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "log.h"
+#include "server_config.h"
+
+#define OPT(field)	offsetof(struct server_config, field)
+
+static const char *const log_levels[] = { "error", "warn", "info", "debug", NULL };
+
+const struct cfg_option server_config_options[] = {
+	{ "data_dir", CFG_STRING, OPT(data_dir), "/var/lib/tdkt", 0, 0, NULL,
+	  "Directory of the server's own files: this configuration as written "
+	  "by `tdkt-server init`, the embedded PostgreSQL cluster (pg/), its "
+	  "socket (run/) and logs (log/)." },
+	{ "listen.clients", CFG_STRING, OPT(listen_clients),
+	  "tcp://127.0.0.1:7450", 0, 0, NULL,
+	  "ZeroMQ endpoint of the ROUTER socket that clients (tdkt) connect to." },
+	{ "listen.workers", CFG_STRING, OPT(listen_workers),
+	  "tcp://127.0.0.1:7451", 0, 0, NULL,
+	  "ZeroMQ endpoint of the ROUTER socket that workers connect to." },
+	{ "listen.events", CFG_STRING, OPT(listen_events),
+	  "tcp://127.0.0.1:7452", 0, 0, NULL,
+	  "ZeroMQ endpoint of the PUB socket that publishes live events." },
+	{ "database.url", CFG_STRING, OPT(database_url), "", 0, 0, NULL,
+	  "libpq connection string or URI of the PostgreSQL database, e.g. "
+	  "\"postgresql://tdkt@db.example/tdkt\". Empty: the server runs its own "
+	  "private PostgreSQL cluster under data_dir." },
+	{ "database.pg_bindir", CFG_STRING, OPT(database_pg_bindir), "", 0, 0, NULL,
+	  "Directory holding initdb and postgres for the embedded cluster. Empty: "
+	  "the newest /usr/lib/postgresql/*/bin, else the PATH." },
+	{ "database.run_as", CFG_STRING, OPT(database_run_as), "postgres", 0, 0, NULL,
+	  "Unprivileged user that runs the embedded cluster when the server is "
+	  "started as root (PostgreSQL refuses to run as root)." },
+	{ "database.fsync", CFG_BOOL, OPT(database_fsync), "true", 0, 0, NULL,
+	  "Whether the embedded cluster flushes to disk. Turn off only for "
+	  "throwaway test clusters: a crash then loses acknowledged data." },
+	{ "limits.max_message_bytes", CFG_INT, OPT(limits_max_message_bytes),
+	  "1048576", 4096, 64 * 1024 * 1024, NULL,
+	  "Largest message accepted on any socket; a peer that sends more is "
+	  "disconnected." },
+	{ "limits.request_memory_bytes", CFG_INT, OPT(limits_request_memory_bytes),
+	  "8388608", 65536, 512 * 1024 * 1024, NULL,
+	  "Memory budget of one request while it is decoded and served; a "
+	  "request that needs more is refused as too large." },
+	{ "workers.heartbeat_ms", CFG_INT, OPT(workers_heartbeat_ms), "1000",
+	  100, 60000, NULL,
+	  "Interval of heartbeats to and from workers." },
+	{ "workers.liveness", CFG_INT, OPT(workers_liveness), "4", 2, 20, NULL,
+	  "Heartbeat intervals of silence after which a worker is taken for "
+	  "dead and its jobs are handed to others." },
+	{ "jobs.timeout_ms", CFG_INT, OPT(jobs_timeout_ms), "30000", 1000,
+	  3600000, NULL,
+	  "How long a job a client waits for (such as echo) may wait for a "
+	  "worker and run before the client is told it timed out." },
+	{ "shutdown.grace_ms", CFG_INT, OPT(shutdown_grace_ms), "5000", 0, 600000,
+	  NULL,
+	  "On SIGTERM or SIGINT, how long requests in progress may take to "
+	  "finish before they are answered with a shutting-down error." },
+	{ "log.level", CFG_ENUM, OPT(log_level), "info", 0, 0, log_levels,
+	  "Most verbose level written to stderr." },
+};
+const size_t server_config_noptions =
+    sizeof server_config_options / sizeof server_config_options[0];
+
+const char server_config_header[] =
+    "tdkt-server configuration.\n"
+    "Check it with `tdkt-server -n -c FILE`. Every option is shown with its "
+    "default; delete the ones you do not change.";
+
+void
+server_config_init(struct server_config *conf)
+{
+	memset(conf, 0, sizeof *conf);
+	cfg_set_defaults(server_config_options, server_config_noptions, conf);
+}
+
+void
+server_config_clear(struct server_config *conf)
+{
+	cfg_free_values(server_config_options, server_config_noptions, conf);
+}
+
+int
+server_config_load(struct server_config *conf, const char *path)
+{
+	return cfg_load_file_report(server_config_options, server_config_noptions, conf,
+	    path, stderr);
+}
+
+bool
+server_config_embedded(const struct server_config *conf)
+{
+	return conf->database_url[0] == '\0';
+}

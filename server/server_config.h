@@ -1,0 +1,50 @@
+/*
+ * server_config.h - the server's options, loaded from YAML through cfg.h.
+ */
+#ifndef TDKT_SERVER_CONFIG_H
+#define TDKT_SERVER_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cfg.h"
+
+struct server_config {
+	char	*data_dir;
+	char	*listen_clients;
+	char	*listen_workers;
+	char	*listen_events;
+	char	*database_url;
+	char	*database_pg_bindir;
+	char	*database_run_as;
+	bool	 database_fsync;
+	int64_t	 limits_max_message_bytes;
+	int64_t	 limits_request_memory_bytes;
+	int64_t	 workers_heartbeat_ms;
+	int64_t	 workers_liveness;
+	int64_t	 jobs_timeout_ms;
+	int64_t	 shutdown_grace_ms;
+	int	 log_level;	/* enum log_level */
+};
+
+extern const struct cfg_option	server_config_options[];
+extern const size_t		server_config_noptions;
+
+/* The header comment of the example and of the file `init` writes. */
+extern const char		server_config_header[];
+
+/* Fills `conf` with the defaults; free with server_config_clear. */
+void	server_config_init(struct server_config *conf);
+void	server_config_clear(struct server_config *conf);
+
+/*
+ * Loads `path` over the defaults. Returns 0, or -1 after printing every
+ * problem as "file:line:col: message" to stderr.
+ */
+int	server_config_load(struct server_config *conf, const char *path);
+
+/* True when the server runs its own PostgreSQL (no database.url). */
+bool	server_config_embedded(const struct server_config *conf);
+
+#endif

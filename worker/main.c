@@ -1,0 +1,113 @@
+/*
+ * main.c - tdkt-worker's command line.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "log.h"
+#include "version.h"
+#include "worker.h"
+#include "worker_config.h"
+
+static void
+usage(FILE *fp)
+{
+	fprintf(fp,
+	    "usage: tdkt-worker [-d] [-c FILE]      run a worker\n"
+	    "       tdkt-worker [-c FILE] -n        check the configuration\n"
+	    "       tdkt-worker --example-config    print the commented example configuration\n"
+	    "\n"
+	    "Start as many workers, on as many hosts, as the load needs; each\n"
+	    "connects to the server, which hands it jobs up to its capacity.\n"
+	    "\n"
+	    "options:\n"
+	    "  -c, --config FILE   configuration file (without it, every option has its default)\n"
+	    "  -n, --check         check the configuration and exit\n"
+	    "  -d, --debug         log at debug level\n"
+	    "  -h, --help          show this help\n"
+	    "  -V, --version       show the version\n"
+	    "\n"
+	    "configuration options (YAML, nested by the dots in their names):\n");
+	cfg_write_help(fp, worker_config_options, worker_config_noptions);
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "check", no_argument, NULL, 'n' },
+		{ "debug", no_argument, NULL, 'd' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "example-config", no_argument, NULL, 'E' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct worker_config	 conf;
+	struct worker		*w;
+	const char		*config_path = NULL;
+	bool			 check = false, debug = false, example = false;
+	char			*cause = NULL;
+	int			 ch, rc;
+
+	log_init("tdkt-worker", LOG_LEVEL_INFO);
+	while ((ch = getopt_long(argc, argv, "c:ndhV", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'c':
+			config_path = optarg;
+			break;
+		case 'n':
+			check = true;
+			break;
+		case 'd':
+			debug = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		case 'V':
+			printf("tdkt-worker %s (protocol %d)\n", TDKT_VERSION,
+			    TDKT_PROTOCOL_VERSION);
+			return 0;
+		case 'E':
+			example = true;
+			break;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind != argc) {
+		usage(stderr);
+		return 2;
+	}
+	worker_config_init(&conf);
+	if (example) {
+		cfg_write(stdout, worker_config_options, worker_config_noptions,
+		    &conf, worker_config_header);
+		worker_config_clear(&conf);
+		return 0;
+	}
+	if (config_path != NULL && worker_config_load(&conf, config_path) < 0) {
+		worker_config_clear(&conf);
+		return 1;
+	}
+	if (check) {
+		printf("configuration OK\n");
+		worker_config_clear(&conf);
+		return 0;
+	}
+	log_set_level(debug ? LOG_LEVEL_DEBUG : (enum log_level)conf.log_level);
+	log_info("tdkt-worker %s starting", TDKT_VERSION);
+	if ((w = worker_new(&conf, &cause)) == NULL) {
+		log_warnx("cannot start: %s", cause);
+		free(cause);
+		worker_config_clear(&conf);
+		return 1;
+	}
+	rc = worker_run(w);
+	worker_free(&w);
+	worker_config_clear(&conf);
+	return rc;
+}
