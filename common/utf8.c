@@ -54,3 +54,48 @@ bad:
 		*bad_offset = i;
 	return false;
 }
+
+/* Decodes the code point at s (valid UTF-8) and returns its length in bytes. */
+static size_t
+utf8_decode(const unsigned char *s, uint32_t *cp)
+{
+	if (s[0] < 0x80) {
+		*cp = s[0];
+		return 1;
+	}
+	if (s[0] < 0xE0) {
+		*cp = (uint32_t)(s[0] & 0x1F) << 6 | (s[1] & 0x3F);
+		return 2;
+	}
+	if (s[0] < 0xF0) {
+		*cp = (uint32_t)(s[0] & 0x0F) << 12 | (uint32_t)(s[1] & 0x3F) << 6 |
+		    (s[2] & 0x3F);
+		return 3;
+	}
+	*cp = (uint32_t)(s[0] & 0x07) << 18 | (uint32_t)(s[1] & 0x3F) << 12 |
+	    (uint32_t)(s[2] & 0x3F) << 6 | (s[3] & 0x3F);
+	return 4;
+}
+
+size_t
+utf8_display_width(const char *str)
+{
+	const unsigned char	*s = (const unsigned char *)str;
+	size_t			 width = 0;
+	uint32_t		 cp;
+
+	while (*s != '\0') {
+		s += utf8_decode(s, &cp);
+		if ((cp >= 0x0300 && cp <= 0x036F) || cp == 0x200B)
+			continue;	/* combining marks, zero-width space */
+		if ((cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0xA4CF) ||
+		    (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF) ||
+		    (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60) ||
+		    (cp >= 0xFFE0 && cp <= 0xFFE6) || (cp >= 0x1F300 && cp <= 0x1FAFF) ||
+		    (cp >= 0x20000 && cp <= 0x3FFFD))
+			width += 2;
+		else
+			width += 1;
+	}
+	return width;
+}

@@ -19,4 +19,12 @@
  */
 bool	utf8_valid(const char *s, size_t len, size_t *bad_offset);
 
+/*
+ * Returns the number of terminal columns `s` (valid UTF-8) takes: one per
+ * code point, none for combining marks (U+0300-U+036F, as in decomposed
+ * Vietnamese), two for East Asian wide characters. Used to align tables of
+ * Vietnamese text, where bytes and columns differ.
+ */
+size_t	utf8_display_width(const char *s);
+
 #endif

@@ -1,0 +1,50 @@
+/*
+ * cmd.h - the tdkt command table and what every command shares.
+ *
+ * Each command is one cmd_<name>.c exporting one struct cmd_entry, and one
+ * line in cmds.c. A command parses its own arguments, makes its calls
+ * through the connection in the context, prints with output.h, and returns
+ * the process exit code.
+ */
+#ifndef TDKT_CMD_H
+#define TDKT_CMD_H
+
+#include <stdbool.h>
+
+#include "client_config.h"
+#include "conn.h"
+
+/* Exit codes, part of the CLI's contract with scripts. */
+#define EXIT_OK			0
+#define EXIT_SERVER_ERROR	1	/* the server answered with an error */
+#define EXIT_USAGE		2	/* bad command line or configuration */
+#define EXIT_UNREACHABLE	3	/* no answer from the server */
+
+struct cmd_ctx {
+	const struct client_config	*conf;
+	struct conn			*conn;
+	bool				 json;
+};
+
+struct cmd_entry {
+	const char	*name;
+	const char	*args;		/* e.g. "[--delay MS] TEXT..." */
+	const char	*summary;	/* one line, Vietnamese */
+	const char	*help;		/* paragraphs after the usage, Vietnamese */
+	int		(*exec)(struct cmd_ctx *, int argc, char **argv);
+};
+
+/* The command called `name`, or NULL. */
+const struct cmd_entry	*cmds_find(const char *name);
+/* Prints "  name  summary" for every command. */
+void			 cmds_list(FILE *);
+/* Prints a command's usage and help. */
+void			 cmds_usage(FILE *, const struct cmd_entry *);
+
+/* True if argv holds -h or --help (every command accepts them). */
+bool			 cmds_wants_help(int argc, char **argv);
+
+extern const struct cmd_entry	cmd_ping_entry;
+extern const struct cmd_entry	cmd_echo_entry;
+
+#endif

@@ -1,0 +1,56 @@
+/*
+ * cmds.c - the table of tdkt commands: one line per command.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "output.h"
+
+static const struct cmd_entry *const cmds_table[] = {
+	&cmd_ping_entry,
+	&cmd_echo_entry,
+};
+
+#define CMDS_COUNT	(sizeof cmds_table / sizeof cmds_table[0])
+
+const struct cmd_entry *
+cmds_find(const char *name)
+{
+	for (size_t i = 0; i < CMDS_COUNT; i++) {
+		if (strcmp(cmds_table[i]->name, name) == 0)
+			return cmds_table[i];
+	}
+	return NULL;
+}
+
+void
+cmds_list(FILE *fp)
+{
+	for (size_t i = 0; i < CMDS_COUNT; i++) {
+		fputs("  ", fp);
+		output_padded(fp, cmds_table[i]->name, 10);
+		fprintf(fp, "%s\n", cmds_table[i]->summary);
+	}
+}
+
+void
+cmds_usage(FILE *fp, const struct cmd_entry *cmd)
+{
+	fprintf(fp, "cách dùng: tdkt [TÙY CHỌN CHUNG] %s %s\n\n%s\n", cmd->name,
+	    cmd->args, cmd->summary);
+	if (cmd->help[0] != '\0')
+		fprintf(fp, "\n%s", cmd->help);
+}
+
+bool
+cmds_wants_help(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			return false;
+		if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0)
+			return true;
+	}
+	return false;
+}

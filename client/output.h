@@ -1,0 +1,45 @@
+/*
+ * output.h - what tdkt prints: aligned Vietnamese text for people, JSON for
+ * scripts (--json), and the one way errors are reported.
+ *
+ * Text is aligned by display width, not bytes: "Trường" is 6 columns in 9
+ * bytes. JSON keys and codes are stable English identifiers; values carry
+ * the Vietnamese text unchanged (UTF-8, not \u-escaped).
+ */
+#ifndef TDKT_OUTPUT_H
+#define TDKT_OUTPUT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "client.pb-c.h"
+#include "conn.h"
+
+/* Prints `s` and pads it with spaces to `width` display columns. */
+void	output_padded(FILE *, const char *s, size_t width);
+/* Prints "label   value\n" with labels padded to `width` columns. */
+void	output_field(FILE *, size_t width, const char *label, const char *fmt, ...)
+	    __attribute__((format(printf, 4, 5)));
+
+/* A JSON object written field by field to stdout. */
+struct output_json {
+	FILE	*fp;
+	bool	 first;
+};
+
+void	output_json_begin(struct output_json *, FILE *);
+void	output_json_string(struct output_json *, const char *key, const char *value);
+void	output_json_uint(struct output_json *, const char *key, uint64_t value);
+void	output_json_bool(struct output_json *, const char *key, bool value);
+/* Closes the object and ends the line. */
+void	output_json_end(struct output_json *);
+
+/*
+ * Reports a failed call (to stderr as text, to stdout as JSON with --json)
+ * and returns the exit code for it.
+ */
+int	output_call_failed(bool json, enum conn_status, const Tdkt__ClientEnvelope *reply,
+	    const char *cause, const char *endpoint);
+
+#endif
