@@ -32,6 +32,7 @@ usage(FILE *fp)
 	    "      --timeout MS   thời gian chờ mỗi lần gửi, tính bằng mili giây\n"
 	    "  -h, --help         in hướng dẫn này; `tdkt LỆNH --help` cho từng lệnh\n"
 	    "  -V, --version      in phiên bản\n"
+	    "      --example-config  in tệp cấu hình mẫu có chú thích\n"
 	    "\n"
 	    "Mã thoát: 0 thành công, 1 máy chủ báo lỗi, 2 sai cách dùng hoặc cấu hình,\n"
 	    "3 không liên lạc được với máy chủ.\n");
@@ -46,6 +47,7 @@ main(int argc, char **argv)
 		{ "timeout", required_argument, NULL, 't' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
+		{ "example-config", no_argument, NULL, 'E' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct client_config	 conf;
@@ -74,6 +76,12 @@ main(int argc, char **argv)
 		case 'V':
 			printf("tdkt %s (giao thức %d)\n", TDKT_VERSION,
 			    TDKT_PROTOCOL_VERSION);
+			return EXIT_OK;
+		case 'E':
+			client_config_init(&conf);
+			cfg_write(stdout, client_config_options,
+			    client_config_noptions, &conf, client_config_header);
+			client_config_clear(&conf);
 			return EXIT_OK;
 		default:
 			usage(stderr);
