@@ -241,9 +241,9 @@ cfg_next(struct cfg_loader *l, yaml_event_t *ev)
 			} else if (((unsigned char)l->data[i] & 0xC0) != 0x80)
 				mark.column++;
 		}
-		cfg_error_at(l, mark, "%s (not valid UTF-8?)",
+		cfg_error_at(l, mark, "cannot read the file: %s",
 		    l->parser.problem != NULL ? l->parser.problem :
-		    "cannot read file");
+		    "unreadable input");
 	} else
 		cfg_error_at(l, mark, "%s%s%s",
 		    l->parser.problem != NULL ? l->parser.problem : "syntax error",
@@ -305,22 +305,29 @@ cfg_scalar_is_null(const yaml_event_t *ev)
 	return v[0] == '\0' || strcmp(v, "~") == 0 || strcmp(v, "null") == 0;
 }
 
+/* Sets option `name` from the scalar `ev`; problems with the name point at `key_mark`. */
 static void
-cfg_apply_scalar(struct cfg_loader *l, const char *name, const yaml_event_t *ev)
+cfg_apply_scalar(struct cfg_loader *l, const char *name, yaml_mark_t key_mark,
+    const yaml_event_t *ev)
 {
 	const struct cfg_option	*o = cfg_find(l->table, l->n, name);
 	const char		*value = (const char *)ev->data.scalar.value;
 	char			*cause;
 
 	if (o == NULL) {
-		cfg_error_at(l, ev->start_mark, "unknown option \"%s\"", name);
+		cfg_error_at(l, key_mark, "unknown option \"%s\"", name);
 		return;
 	}
 	if (l->seen[o - l->table]) {
-		cfg_error_at(l, ev->start_mark, "option \"%s\" is set twice", name);
+		cfg_error_at(l, key_mark, "option \"%s\" is set twice", name);
 		return;
 	}
 	l->seen[o - l->table] = true;
+	if (strlen(value) != ev->data.scalar.length) {
+		cfg_error_at(l, ev->start_mark, "value for \"%s\" contains a NUL byte",
+		    name);
+		return;
+	}
 	if (cfg_scalar_is_null(ev)) {
 		if (o->type != CFG_STRING) {
 			cfg_error_at(l, ev->start_mark, "option \"%s\" needs a value",
@@ -328,11 +335,6 @@ cfg_apply_scalar(struct cfg_loader *l, const char *name, const yaml_event_t *ev)
 			return;
 		}
 		value = "";
-	}
-	if (strlen(value) != ev->data.scalar.length) {
-		cfg_error_at(l, ev->start_mark, "value for \"%s\" contains a NUL byte",
-		    name);
-		return;
 	}
 	if (cfg_assign(o, l->conf, value, &cause) < 0) {
 		cfg_error_at(l, ev->start_mark, "%s", cause);
@@ -399,14 +401,19 @@ cfg_walk_mapping(struct cfg_loader *l, const char *prefix, int depth)
 				    "\"%s\" is a section and needs options "
 				    "beneath it", name);
 			else if (name[0] != '\0')
-				cfg_apply_scalar(l, name, &value);
+				cfg_apply_scalar(l, name, key_mark, &value);
 			yaml_event_delete(&value);
 			break;
 		case YAML_MAPPING_START_EVENT:
 			yaml_event_delete(&value);
 			if (name[0] == '\0' ||
 			    !cfg_is_section(l->table, l->n, name)) {
-				if (name[0] != '\0')
+				if (name[0] != '\0' &&
+				    cfg_find(l->table, l->n, name) != NULL)
+					cfg_error_at(l, key_mark, "option \"%s\" "
+					    "takes a single value, not a mapping",
+					    name);
+				else if (name[0] != '\0')
 					cfg_error_at(l, key_mark,
 					    "unknown section \"%s\"", name);
 				if (cfg_skip_node(l, YAML_MAPPING_START_EVENT) < 0)
@@ -601,18 +608,47 @@ cfg_write_text(FILE *fp, int indent, const char *marker, const char *text)
 	}
 }
 
-/* Writes a string as a double-quoted YAML scalar. */
+/*
+ * Writes a string as a double-quoted YAML scalar that reads back to the same
+ * bytes. Besides quotes and backslashes, that means escaping what YAML
+ * readers refuse or fold in raw text: C0 and C1 controls, DEL, the line and
+ * paragraph separators and the non-characters U+FFFE/U+FFFF.
+ */
 static void
-cfg_write_quoted(FILE *fp, const char *s)
+cfg_write_quoted(FILE *fp, const char *str)
 {
+	const unsigned char	*s = (const unsigned char *)str;
+
 	fputc('"', fp);
-	for (; *s != '\0'; s++) {
-		if (*s == '"' || *s == '\\')
-			fprintf(fp, "\\%c", *s);
-		else if ((unsigned char)*s < 0x20)
-			fprintf(fp, "\\x%02x", (unsigned char)*s);
+	while (*s != '\0') {
+		uint32_t	cp;
+		size_t		n;
+
+		if (*s < 0x80) {
+			cp = *s;
+			n = 1;
+		} else if ((*s & 0xE0) == 0xC0 && s[1] != '\0') {
+			cp = (uint32_t)(s[0] & 0x1F) << 6 | (s[1] & 0x3F);
+			n = 2;
+		} else if ((*s & 0xF0) == 0xE0 && s[1] != '\0' && s[2] != '\0') {
+			cp = (uint32_t)(s[0] & 0x0F) << 12 |
+			    (uint32_t)(s[1] & 0x3F) << 6 | (s[2] & 0x3F);
+			n = 3;
+		} else {
+			/* Four bytes (or, defensively, a stray byte): as is. */
+			cp = 0x10000;
+			n = 1;
+		}
+		if (cp == '"' || cp == '\\')
+			fprintf(fp, "\\%c", (int)cp);
+		else if (cp < 0x20 || (cp >= 0x7F && cp <= 0x9F))
+			fprintf(fp, "\\x%02x", (unsigned)cp);
+		else if (cp == 0x2028 || cp == 0x2029 || cp == 0xFEFF ||
+		    cp == 0xFFFE || cp == 0xFFFF)
+			fprintf(fp, "\\u%04x", (unsigned)cp);
 		else
-			fputc(*s, fp);
+			fwrite(s, 1, n, fp);
+		s += n;
 	}
 	fputc('"', fp);
 }

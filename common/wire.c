@@ -3,6 +3,7 @@
  */
 #include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,58 +33,96 @@ wire_error_set(struct wire_error *err, Tdkt__ErrorCode code, const char *fmt, ..
 	va_end(ap);
 }
 
-/* Returns 0 if every string field in `m`, at any depth, is valid UTF-8. */
+/* Reads a varint at *p, advancing it; returns 0, or -1 past `end` or 10 bytes. */
 static int
-wire_check_strings(const ProtobufCMessage *m, int depth, struct wire_error *err)
+wire_read_varint(const uint8_t **p, const uint8_t *end, uint64_t *v)
 {
-	const ProtobufCMessageDescriptor	*d = m->descriptor;
+	uint64_t	r = 0;
+
+	for (int shift = 0; shift < 64; shift += 7) {
+		uint8_t	b;
+
+		if (*p >= end)
+			return -1;
+		b = *(*p)++;
+		r |= (uint64_t)(b & 0x7F) << shift;
+		if ((b & 0x80) == 0) {
+			*v = r;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/*
+ * Walks the encoded message `data[0..len)` of type `d` and checks every
+ * string field, at any depth, as it is on the wire: valid UTF-8 and no NUL
+ * byte. It must be done on the bytes, before protobuf-c, because protobuf-c
+ * keeps strings NUL-terminated without their length: "ab\0\xff" would come
+ * out as "ab", silently cut and never checked. Returns 0 or -1 with `err`.
+ */
+static int
+wire_scan(const ProtobufCMessageDescriptor *d, const uint8_t *data, size_t len,
+    int depth, struct wire_error *err)
+{
+	const uint8_t	*p = data, *end = data + len;
 
 	if (depth > WIRE_MAX_DEPTH) {
 		wire_error_set(err, TDKT__ERROR_CODE__ERROR_CODE_MALFORMED,
 		    "message nested deeper than %d levels", WIRE_MAX_DEPTH);
 		return -1;
 	}
-	for (unsigned i = 0; i < d->n_fields; i++) {
-		const ProtobufCFieldDescriptor	*f = &d->fields[i];
-		const char			*base = (const char *)m + f->offset;
-		size_t				 n = 1;
-		const void			*const *items;
+	while (p < end) {
+		const ProtobufCFieldDescriptor	*f;
+		uint64_t			 key, n;
+		size_t				 bad;
 
-		if (f->type != PROTOBUF_C_TYPE_STRING &&
-		    f->type != PROTOBUF_C_TYPE_MESSAGE)
-			continue;
-		if (f->label == PROTOBUF_C_LABEL_REPEATED) {
-			n = *(const size_t *)((const char *)m + f->quantifier_offset);
-			items = *(const void *const *const *)base;
-		} else {
-			/* A oneof member counts only if it is the chosen one. */
-			if (f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF) {
-				uint32_t chosen = *(const uint32_t *)
-				    ((const char *)m + f->quantifier_offset);
-				if (chosen != f->id)
-					continue;
-			}
-			items = (const void *const *)base;
-		}
-		for (size_t k = 0; k < n; k++) {
-			const void	*v = items[k];
-			size_t		 bad;
-
-			if (v == NULL)
-				continue;
-			if (f->type == PROTOBUF_C_TYPE_MESSAGE) {
-				if (wire_check_strings(v, depth + 1, err) < 0)
-					return -1;
-			} else if (!utf8_valid(v, strlen(v), &bad)) {
+		if (wire_read_varint(&p, end, &key) < 0 || key >> 3 == 0 ||
+		    key >> 3 > UINT32_MAX)
+			goto malformed;
+		switch (key & 7) {
+		case 0:		/* varint */
+			if (wire_read_varint(&p, end, &n) < 0)
+				goto malformed;
+			break;
+		case 1:		/* 64-bit */
+			if (end - p < 8)
+				goto malformed;
+			p += 8;
+			break;
+		case 5:		/* 32-bit */
+			if (end - p < 4)
+				goto malformed;
+			p += 4;
+			break;
+		case 2:		/* length-delimited */
+			if (wire_read_varint(&p, end, &n) < 0 ||
+			    n > (uint64_t)(end - p))
+				goto malformed;
+			f = protobuf_c_message_descriptor_get_field(d,
+			    (unsigned)(key >> 3));
+			if (f != NULL && f->type == PROTOBUF_C_TYPE_STRING &&
+			    !utf8_valid((const char *)p, n, &bad)) {
 				wire_error_set(err,
 				    TDKT__ERROR_CODE__ERROR_CODE_INVALID_ARGUMENT,
 				    "field %s.%s is not valid UTF-8 at byte %zu",
 				    d->short_name, f->name, bad);
 				return -1;
 			}
+			if (f != NULL && f->type == PROTOBUF_C_TYPE_MESSAGE &&
+			    wire_scan(f->descriptor, p, n, depth + 1, err) < 0)
+				return -1;
+			p += n;
+			break;
+		default:	/* groups: not in proto3, not ours */
+			goto malformed;
 		}
 	}
 	return 0;
+malformed:
+	wire_error_set(err, TDKT__ERROR_CODE__ERROR_CODE_MALFORMED,
+	    "cannot decode %zu bytes as %s", len, d->name);
+	return -1;
 }
 
 ProtobufCMessage *
@@ -96,6 +135,13 @@ wire_unpack(struct arena *a, const ProtobufCMessageDescriptor *desc,
 	if (len > max_len) {
 		wire_error_set(err, TDKT__ERROR_CODE__ERROR_CODE_TOO_LARGE,
 		    "message of %zu bytes exceeds the limit of %zu", len, max_len);
+		return NULL;
+	}
+	if (wire_scan(desc, data, len, 0, err) < 0) {
+		/* Name the message the peer sent, not the part that broke. */
+		if (err->code == TDKT__ERROR_CODE__ERROR_CODE_MALFORMED)
+			wire_error_set(err, err->code,
+			    "cannot decode %zu bytes as %s", len, desc->name);
 		return NULL;
 	}
 	arena_protobuf_allocator(a, &allocator);
@@ -114,8 +160,6 @@ wire_unpack(struct arena *a, const ProtobufCMessageDescriptor *desc,
 			    "cannot decode %zu bytes as %s", len, desc->name);
 		return NULL;
 	}
-	if (wire_check_strings(m, 0, err) < 0)
-		return NULL;
 	return m;
 }
 

@@ -2,9 +2,10 @@
  * wire.h - packing, checking and sending protocol envelopes.
  *
  * Everything that arrives from a socket goes through wire_unpack: the length
- * is checked before protobuf-c sees a byte, the message is unpacked into the
- * request's arena (so its memory is bounded by the arena's budget), and every
- * string field at any depth is checked to be valid UTF-8. What comes out is
+ * is checked and every string field at any depth is checked to be valid
+ * UTF-8 without NUL bytes, all before protobuf-c sees a byte; then the
+ * message is unpacked into the request's arena, so its memory is bounded by
+ * the arena's budget. What comes out is
  * safe for handlers to read; the protocol version is left to the caller,
  * which needs the request id to answer.
  */

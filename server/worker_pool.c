@@ -18,8 +18,9 @@
  * Invariants:
  * 1. w->in_flight == number of jobs (running or abandoned) held by w, and
  *    never exceeds w->capacity.
- * 2. A result is accepted only from the worker holding the job, under the
- *    job's current lease token; anything else is acknowledged and dropped.
+ * 2. A result is accepted only under the job's current lease token, which
+ *    only the worker holding the job knows (also after it reconnected);
+ *    anything else is acknowledged and dropped.
  * 3. A job's callback runs exactly once; after it, cb is NULL.
  */
 #include <sys/random.h>
@@ -429,13 +430,18 @@ worker_pool_on_result(struct worker_pool *pool, struct worker *w,
 
 	/* Acknowledge first: whatever we decide, the worker may drop it. */
 	worker_pool_ack(pool, w->id, w->id_len, r);
-	if (job == NULL || job->worker != w ||
+	/*
+	 * The lease token is the fence, not the connection: a worker that
+	 * reconnected (a new routing id) still holds the token of the job it
+	 * ran, and only it does.
+	 */
+	if (job == NULL || job->worker == NULL ||
 	    strcmp(job->lease_token, r->lease_token) != 0) {
 		log_info("dropped a late result for job %llu from worker %s",
 		    (unsigned long long)r->job_id, w->name);
 		return;
 	}
-	w->in_flight--;
+	job->worker->in_flight--;
 	if (r->handed_back) {
 		/* A stopping worker gave it back unrun; it was no attempt. */
 		if (job->cb == NULL)

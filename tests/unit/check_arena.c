@@ -22,7 +22,7 @@
 #define ARENA_ALIGN	alignof(max_align_t)
 
 static size_t
-arena_round(size_t size)
+arena_test_round(size_t size)
 {
 	if (size == 0)
 		size = 1;
@@ -56,7 +56,7 @@ START_TEST(test_arena_alignment)
 		    "allocation %zu of %zu bytes misaligned: %p", i, sizes[i],
 		    (void *)p[i]);
 		memset(p[i], (int)i + 1, sizes[i]);
-		expect_used += arena_round(sizes[i]);
+		expect_used += arena_test_round(sizes[i]);
 	}
 	/* No block overlapped another: each still holds its own pattern. */
 	for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
@@ -68,7 +68,7 @@ START_TEST(test_arena_alignment)
 }
 END_TEST
 
-/* Doubles and pointers stored in arena memory behave (UBSan checks alignment). */
+/* Long doubles and pointers live in arena memory (UBSan checks alignment). */
 START_TEST(test_arena_typed_use)
 {
 	struct arena	*a = arena_new(4096);
@@ -189,7 +189,7 @@ START_TEST(test_arena_reset)
 	ck_assert_ptr_nonnull(again);
 	ck_assert_ptr_eq(again, first);
 	memset(again, 0x11, 200);
-	ck_assert_uint_eq(arena_used(a), arena_round(200));
+	ck_assert_uint_eq(arena_used(a), arena_test_round(200));
 
 	/* Reset of a fresh arena and repeated resets are harmless. */
 	arena_reset(a);
@@ -245,8 +245,8 @@ START_TEST(test_arena_large_allocations)
 		ck_assert_uint_eq(large[big - 1], 2);
 		ck_assert_uint_eq(small2[0], 3);
 
-		ck_assert_uint_eq(arena_used(a), 2 * arena_round(10) +
-		    arena_round(big) + arena_round(3 * big));
+		ck_assert_uint_eq(arena_used(a), 2 * arena_test_round(10) +
+		    arena_test_round(big) + arena_test_round(3 * big));
 		ck_assert(!arena_exhausted(a));
 		/* Reset must free the extra chunks: LeakSanitizer checks. */
 		arena_reset(a);
@@ -272,7 +272,7 @@ START_TEST(test_arena_many_chunks)
 		n++;
 	}
 	ck_assert(arena_exhausted(a));
-	ck_assert_uint_eq(n, (1 << 20) / arena_round(1000));
+	ck_assert_uint_eq(n, (1 << 20) / arena_test_round(1000));
 	while (prev != NULL) {
 		prev = *(char **)prev;
 		n--;
@@ -292,7 +292,7 @@ START_TEST(test_arena_strdup)
 	ck_assert_ptr_nonnull(s);
 	ck_assert_ptr_ne(s, src);
 	ck_assert_str_eq(s, src);
-	ck_assert_uint_eq(arena_used(a), arena_round(strlen(src) + 1));
+	ck_assert_uint_eq(arena_used(a), arena_test_round(strlen(src) + 1));
 
 	e = arena_strdup(a, "");
 	ck_assert_ptr_nonnull(e);
@@ -331,7 +331,7 @@ END_TEST
 
 /* Packs an envelope carrying an echo request; the caller frees the buffer. */
 static uint8_t *
-arena_pack_echo(const char *text, size_t *len)
+arena_test_pack_echo(const char *text, size_t *len)
 {
 	Tdkt__ClientEnvelope	env = TDKT__CLIENT_ENVELOPE__INIT;
 	Tdkt__EchoRequest	echo = TDKT__ECHO_REQUEST__INIT;
@@ -360,7 +360,7 @@ START_TEST(test_arena_protobuf_allocator)
 	uint8_t			*buf;
 	size_t			 len;
 
-	buf = arena_pack_echo(text, &len);
+	buf = arena_test_pack_echo(text, &len);
 	arena_protobuf_allocator(a, &alloc);
 	ck_assert_ptr_eq(alloc.allocator_data, a);
 
@@ -369,7 +369,8 @@ START_TEST(test_arena_protobuf_allocator)
 	ck_assert_uint_eq(env->version, 1);
 	ck_assert_uint_eq(env->request_id, 0x1122334455667788ULL);
 	ck_assert_str_eq(env->idempotency_key, "khóa-01");
-	ck_assert_int_eq(env->body_case, TDKT__CLIENT_ENVELOPE__BODY_ECHO_REQUEST);
+	ck_assert_int_eq(env->body_case,
+	    TDKT__CLIENT_ENVELOPE__BODY_ECHO_REQUEST);
 	ck_assert_str_eq(env->echo_request->text, text);
 	ck_assert_uint_eq(env->echo_request->delay_ms, 250);
 
@@ -393,7 +394,7 @@ START_TEST(test_arena_protobuf_allocator_budget)
 
 	memset(text, 'a', sizeof text - 1);
 	text[sizeof text - 1] = '\0';
-	buf = arena_pack_echo(text, &len);
+	buf = arena_test_pack_echo(text, &len);
 	arena_protobuf_allocator(a, &alloc);
 
 	/* The text alone exceeds the budget: unpack fails cleanly. */
@@ -403,7 +404,7 @@ START_TEST(test_arena_protobuf_allocator_budget)
 	/* After a reset, the same arena unpacks a small message. */
 	free(buf);
 	arena_reset(a);
-	buf = arena_pack_echo("ok", &len);
+	buf = arena_test_pack_echo("ok", &len);
 	ck_assert_ptr_nonnull(tdkt__client_envelope__unpack(&alloc, len, buf));
 	ck_assert(!arena_exhausted(a));
 	free(buf);

@@ -17,7 +17,7 @@
 #include "utf8.h"
 
 static const ProtobufCEnumDescriptor *
-errors_enum(void)
+errors_test_enum(void)
 {
 	return &tdkt__error_code__descriptor;
 }
@@ -28,7 +28,7 @@ errors_enum(void)
  * gives "too_large"). The caller frees it.
  */
 static char *
-errors_expected_name(const char *proto_name)
+errors_test_expected_name(const char *proto_name)
 {
 	const char	*prefix = "ERROR_CODE_";
 	char		*s;
@@ -43,7 +43,7 @@ errors_expected_name(const char *proto_name)
 
 START_TEST(test_errors_descriptor_sane)
 {
-	const ProtobufCEnumDescriptor	*d = errors_enum();
+	const ProtobufCEnumDescriptor	*d = errors_test_enum();
 
 	/* Guard the loops below against an empty or foreign descriptor. */
 	ck_assert_str_eq(d->name, "tdkt.ErrorCode");
@@ -53,12 +53,14 @@ END_TEST
 
 START_TEST(test_errors_every_code_named)
 {
-	const ProtobufCEnumDescriptor	*d = errors_enum();
+	const ProtobufCEnumDescriptor	*d = errors_test_enum();
 
 	for (unsigned i = 0; i < d->n_values; i++) {
 		Tdkt__ErrorCode	 code = (Tdkt__ErrorCode)d->values[i].value;
 		const char	*name = errors_code_name(code);
-		char		*want = errors_expected_name(d->values[i].name);
+		char		*want;
+
+		want = errors_test_expected_name(d->values[i].name);
 
 		ck_assert_ptr_nonnull(name);
 		ck_assert_msg(strcmp(name, "unknown") != 0,
@@ -73,7 +75,7 @@ END_TEST
 
 START_TEST(test_errors_names_distinct)
 {
-	const ProtobufCEnumDescriptor	*d = errors_enum();
+	const ProtobufCEnumDescriptor	*d = errors_test_enum();
 
 	for (unsigned i = 0; i < d->n_values; i++) {
 		const char	*a = errors_code_name(
@@ -97,7 +99,7 @@ END_TEST
 
 START_TEST(test_errors_messages_vietnamese)
 {
-	const ProtobufCEnumDescriptor	*d = errors_enum();
+	const ProtobufCEnumDescriptor	*d = errors_test_enum();
 
 	for (unsigned i = 0; i < d->n_values; i++) {
 		Tdkt__ErrorCode	 code = (Tdkt__ErrorCode)d->values[i].value;
@@ -110,7 +112,7 @@ START_TEST(test_errors_messages_vietnamese)
 		ck_assert_msg(utf8_valid(msg, strlen(msg), &bad),
 		    "message of %s is not UTF-8 at byte %zu", d->values[i].name,
 		    bad);
-		/* Shown to people as a sentence fragment: no trailing period. */
+		/* Shown to people as a fragment: no trailing period. */
 		ck_assert_msg(msg[strlen(msg) - 1] != '.',
 		    "message of %s ends with a period", d->values[i].name);
 		for (unsigned k = i + 1; k < d->n_values; k++) {
@@ -125,10 +127,10 @@ END_TEST
 
 START_TEST(test_errors_known_examples)
 {
-	ck_assert_str_eq(errors_code_name(TDKT__ERROR_CODE__ERROR_CODE_MALFORMED),
-	    "malformed");
-	ck_assert_str_eq(errors_code_name(TDKT__ERROR_CODE__ERROR_CODE_TOO_LARGE),
-	    "too_large");
+	ck_assert_str_eq(errors_code_name(
+	    TDKT__ERROR_CODE__ERROR_CODE_MALFORMED), "malformed");
+	ck_assert_str_eq(errors_code_name(
+	    TDKT__ERROR_CODE__ERROR_CODE_TOO_LARGE), "too_large");
 	ck_assert_str_eq(errors_message_vi(
 	    TDKT__ERROR_CODE__ERROR_CODE_TOO_LARGE),
 	    "Yêu cầu vượt quá kích thước cho phép");
@@ -137,7 +139,7 @@ END_TEST
 
 START_TEST(test_errors_unknown_code)
 {
-	const ProtobufCEnumDescriptor	*d = errors_enum();
+	const ProtobufCEnumDescriptor	*d = errors_test_enum();
 	int				 codes[] = { -1, 0, 9999, INT32_MAX };
 
 	/* One past the highest code: the next one a future proto would add. */

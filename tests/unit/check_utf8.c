@@ -163,14 +163,15 @@ START_TEST(test_utf8_single_bytes)
 }
 END_TEST
 
-/* Every two-byte sequence C2..DF 80..BF is valid and nothing else after C0/C1. */
+/* Of the two-byte sequences from C0 and up, exactly C2..DF 80..BF are valid. */
 START_TEST(test_utf8_two_byte_range)
 {
 	char	s[2];
 
 	for (int lead = 0xC0; lead <= 0xDF; lead++) {
 		for (int cont = 0; cont < 256; cont++) {
-			bool	expect = lead >= 0xC2 && cont >= 0x80 && cont <= 0xBF;
+			bool	expect = lead >= 0xC2 && cont >= 0x80 &&
+			    cont <= 0xBF;
 
 			s[0] = (char)lead;
 			s[1] = (char)cont;

@@ -9,6 +9,7 @@
  * and check the typed error each one yields. Strings with bad bytes are made
  * by letting protobuf-c pack a char * holding them: it does not check.
  */
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,19 +21,24 @@
 #include "errors.h"
 #include "wire.h"
 
+/* The codes the tests expect, by their short names. */
+#define MALFORMED		TDKT__ERROR_CODE__ERROR_CODE_MALFORMED
+#define TOO_LARGE		TDKT__ERROR_CODE__ERROR_CODE_TOO_LARGE
+#define INVALID_ARGUMENT	TDKT__ERROR_CODE__ERROR_CODE_INVALID_ARGUMENT
+
 #define WIRE_TEST_MAX_LEN	(64 * 1024)
 #define WIRE_TEST_BUDGET	(256 * 1024)
 
 static struct arena	*arena;
 
 static void
-wire_setup(void)
+wire_test_setup(void)
 {
 	arena = arena_new(WIRE_TEST_BUDGET);
 }
 
 static void
-wire_teardown(void)
+wire_test_teardown(void)
 {
 	arena_free(&arena);
 }
@@ -103,9 +109,11 @@ START_TEST(test_wire_ping_round_trip)
 	ck_assert_uint_eq(got->request_id, UINT64_C(0xfeedfacecafe));
 	ck_assert_str_eq(got->session_token, "phiên-42");
 	ck_assert_str_eq(got->idempotency_key, "");
-	ck_assert_int_eq(got->body_case, TDKT__CLIENT_ENVELOPE__BODY_PING_REQUEST);
+	ck_assert_int_eq(got->body_case,
+	    TDKT__CLIENT_ENVELOPE__BODY_PING_REQUEST);
 	ck_assert_ptr_nonnull(got->ping_request);
-	ck_assert_ptr_eq(got->base.descriptor, &tdkt__client_envelope__descriptor);
+	ck_assert_ptr_eq(got->base.descriptor,
+	    &tdkt__client_envelope__descriptor);
 	/* It lives in the arena. */
 	ck_assert_uint_gt(arena_used(arena), 0);
 }
@@ -160,7 +168,7 @@ START_TEST(test_wire_garbage_malformed)
 	ck_assert_msg(wire_unpack_client(arena, buf, len, WIRE_TEST_MAX_LEN,
 	    &err) == NULL, "%s accepted", wire_garbage[_i].name);
 	free(buf);
-	ck_assert_msg(err.code == TDKT__ERROR_CODE__ERROR_CODE_MALFORMED,
+	ck_assert_msg(err.code == MALFORMED,
 	    "%s: code %s", wire_garbage[_i].name, errors_code_name(err.code));
 	snprintf(want, sizeof want, "cannot decode %zu bytes as "
 	    "tdkt.ClientEnvelope", len);
@@ -189,7 +197,8 @@ START_TEST(test_wire_random_bytes)
 		struct wire_error	 err = { 0 };
 		size_t			 len = 1 + wire_test_rand(&state) % 96;
 		uint8_t			*buf = malloc(len);
-		const char		*which = round % 2 ? "worker" : "client";
+		const char		*which = round % 2 ? "worker" :
+		    "client";
 		void			*m;
 
 		for (size_t i = 0; i < len; i++)
@@ -200,11 +209,11 @@ START_TEST(test_wire_random_bytes)
 			m = wire_unpack_client(arena, buf, len, 4096, &err);
 		if (m == NULL) {
 			ck_assert_msg(err.code ==
-			    TDKT__ERROR_CODE__ERROR_CODE_MALFORMED ||
-			    err.code == TDKT__ERROR_CODE__ERROR_CODE_INVALID_ARGUMENT,
+			    MALFORMED ||
+			    err.code == INVALID_ARGUMENT,
 			    "round %d (%s): code %s", round, which,
 			    errors_code_name(err.code));
-			if (err.code == TDKT__ERROR_CODE__ERROR_CODE_MALFORMED)
+			if (err.code == MALFORMED)
 				malformed++;
 		}
 		free(buf);
@@ -223,7 +232,7 @@ START_TEST(test_wire_too_large_by_length)
 
 	buf = wire_test_pack_echo("Lao động tiên tiến", &len);
 	ck_assert_ptr_null(wire_unpack_client(arena, buf, len, len - 1, &err));
-	ck_assert_int_eq(err.code, TDKT__ERROR_CODE__ERROR_CODE_TOO_LARGE);
+	ck_assert_int_eq(err.code, TOO_LARGE);
 	{
 		char	want[200];
 
@@ -246,7 +255,7 @@ START_TEST(test_wire_too_large_not_read)
 	*one = 0x08;
 	ck_assert_ptr_null(wire_unpack_client(arena, one, (size_t)1 << 40,
 	    WIRE_TEST_MAX_LEN, &err));
-	ck_assert_int_eq(err.code, TDKT__ERROR_CODE__ERROR_CODE_TOO_LARGE);
+	ck_assert_int_eq(err.code, TOO_LARGE);
 	ck_assert_uint_eq(arena_used(arena), 0);
 	free(one);
 }
@@ -270,7 +279,7 @@ START_TEST(test_wire_too_large_by_budget)
 
 	ck_assert_ptr_null(wire_unpack_client(tiny, buf, len, WIRE_TEST_MAX_LEN,
 	    &err));
-	ck_assert_int_eq(err.code, TDKT__ERROR_CODE__ERROR_CODE_TOO_LARGE);
+	ck_assert_int_eq(err.code, TOO_LARGE);
 	ck_assert_str_eq(err.detail,
 	    "message needs more memory than the request budget");
 	ck_assert(arena_exhausted(tiny));
@@ -292,8 +301,8 @@ END_TEST
 
 START_TEST(test_wire_vietnamese_passes)
 {
-	const char		*text = "Trường Tiểu học Nguyễn Bỉnh Khiêm — "
-	    "Lao động tiên tiến \xF0\x9F\x8F\x86";
+	const char		*text = "Trường Tiểu học Nguyễn Bỉnh Khiêm "
+	    "— Lao động tiên tiến \xF0\x9F\x8F\x86";
 	struct wire_error	 err = { 0 };
 	Tdkt__ClientEnvelope	*env;
 	uint8_t			*buf;
@@ -303,7 +312,8 @@ START_TEST(test_wire_vietnamese_passes)
 	env = wire_unpack_client(arena, buf, len, WIRE_TEST_MAX_LEN, &err);
 	free(buf);
 	ck_assert_msg(env != NULL, "refused: %s", err.detail);
-	ck_assert_int_eq(env->body_case, TDKT__CLIENT_ENVELOPE__BODY_ECHO_REQUEST);
+	ck_assert_int_eq(env->body_case,
+	    TDKT__CLIENT_ENVELOPE__BODY_ECHO_REQUEST);
 	ck_assert_str_eq(env->echo_request->text, text);
 }
 END_TEST
@@ -315,17 +325,17 @@ START_TEST(test_wire_bad_utf8_in_body)
 
 	/* "Xin chào" is 9 bytes; the stray 0xFF is the tenth. */
 	buf = wire_test_pack_echo("Xin chào\xff", &len);
-	wire_test_refused(buf, len, TDKT__ERROR_CODE__ERROR_CODE_INVALID_ARGUMENT,
+	wire_test_refused(buf, len, INVALID_ARGUMENT,
 	    "field EchoRequest.text is not valid UTF-8 at byte 9");
 	free(buf);
 
 	buf = wire_test_pack_echo("\xed\xa0\x80 surrogate", &len);
-	wire_test_refused(buf, len, TDKT__ERROR_CODE__ERROR_CODE_INVALID_ARGUMENT,
+	wire_test_refused(buf, len, INVALID_ARGUMENT,
 	    "field EchoRequest.text is not valid UTF-8 at byte 0");
 	free(buf);
 
 	buf = wire_test_pack_echo("overlong \xc0\xaf", &len);
-	wire_test_refused(buf, len, TDKT__ERROR_CODE__ERROR_CODE_INVALID_ARGUMENT,
+	wire_test_refused(buf, len, INVALID_ARGUMENT,
 	    "field EchoRequest.text is not valid UTF-8 at byte 9");
 	free(buf);
 }
@@ -342,8 +352,9 @@ START_TEST(test_wire_bad_utf8_in_envelope)
 	env.body_case = TDKT__CLIENT_ENVELOPE__BODY_PING_REQUEST;
 	env.ping_request = &ping;
 	buf = wire_test_pack(&env.base, &len);
-	wire_test_refused(buf, len, TDKT__ERROR_CODE__ERROR_CODE_INVALID_ARGUMENT,
-	    "field ClientEnvelope.idempotency_key is not valid UTF-8 at byte 4");
+	wire_test_refused(buf, len, INVALID_ARGUMENT,
+	    "field ClientEnvelope.idempotency_key is not valid UTF-8 "
+	    "at byte 4");
 	free(buf);
 }
 END_TEST
@@ -368,9 +379,9 @@ START_TEST(test_wire_bad_utf8_nested)
 	env.result = &result;
 	buf = wire_test_pack(&env.base, &len);
 
-	ck_assert_ptr_null(wire_unpack_worker(arena, buf, len, WIRE_TEST_MAX_LEN,
-	    &err));
-	ck_assert_int_eq(err.code, TDKT__ERROR_CODE__ERROR_CODE_INVALID_ARGUMENT);
+	ck_assert_ptr_null(wire_unpack_worker(arena, buf, len,
+	    WIRE_TEST_MAX_LEN, &err));
+	ck_assert_int_eq(err.code, INVALID_ARGUMENT);
 	ck_assert_str_eq(err.detail,
 	    "field Error.detail is not valid UTF-8 at byte 15");
 	free(buf);
@@ -381,7 +392,8 @@ START_TEST(test_wire_bad_utf8_nested)
 	{
 		Tdkt__WorkerEnvelope	*got;
 
-		got = wire_unpack_worker(arena, buf, len, WIRE_TEST_MAX_LEN, &err);
+		got = wire_unpack_worker(arena, buf, len, WIRE_TEST_MAX_LEN,
+		    &err);
 		ck_assert_msg(got != NULL, "refused: %s", err.detail);
 		ck_assert_str_eq(got->result->error->message_vi,
 		    "Tác vụ xử lý không thành công");
@@ -395,7 +407,8 @@ START_TEST(test_wire_bad_utf8_repeated)
 {
 	Tdkt__WorkerEnvelope	 env = TDKT__WORKER_ENVELOPE__INIT;
 	Tdkt__Ready		 ready = TDKT__READY__INIT;
-	char			*kinds[] = { "echo", "xếp-loại", "bad\xf4\x90\x80\x80" };
+	char			*kinds[] = { "echo", "xếp-loại",
+	    "bad\xf4\x90\x80\x80" };
 	struct wire_error	 err = { 0 };
 	Tdkt__WorkerEnvelope	*got;
 	uint8_t			*buf;
@@ -408,9 +421,9 @@ START_TEST(test_wire_bad_utf8_repeated)
 	env.body_case = TDKT__WORKER_ENVELOPE__BODY_READY;
 	env.ready = &ready;
 	buf = wire_test_pack(&env.base, &len);
-	ck_assert_ptr_null(wire_unpack_worker(arena, buf, len, WIRE_TEST_MAX_LEN,
-	    &err));
-	ck_assert_int_eq(err.code, TDKT__ERROR_CODE__ERROR_CODE_INVALID_ARGUMENT);
+	ck_assert_ptr_null(wire_unpack_worker(arena, buf, len,
+	    WIRE_TEST_MAX_LEN, &err));
+	ck_assert_int_eq(err.code, INVALID_ARGUMENT);
 	ck_assert_str_eq(err.detail,
 	    "field Ready.kinds is not valid UTF-8 at byte 3");
 	free(buf);
@@ -431,7 +444,8 @@ START_TEST(test_wire_bytes_not_checked)
 {
 	Tdkt__WorkerEnvelope	 env = TDKT__WORKER_ENVELOPE__INIT;
 	Tdkt__Job		 job = TDKT__JOB__INIT;
-	uint8_t			 payload[] = { 0xff, 0x00, 0xc0, 0x80, 0xed, 0xa0 };
+	uint8_t			 payload[] = { 0xff, 0x00, 0xc0, 0x80, 0xed,
+	    0xa0 };
 	struct wire_error	 err = { 0 };
 	Tdkt__WorkerEnvelope	*got;
 	uint8_t			*buf;
@@ -454,44 +468,156 @@ START_TEST(test_wire_bytes_not_checked)
 END_TEST
 
 /*
- * Only the chosen oneof member is read. The members share one pointer, so
- * reading an EchoReply as an Error would take its job_id (a number, not a
- * pointer) for Error.detail; with this job_id that read would crash.
+ * A message of our own with a oneof holding a string and a message, which
+ * the schemas do not have yet but may: wire_check_strings must look at a
+ * oneof member only when it is the chosen one, since all members share one
+ * pointer. Written out as protoc-c would generate it for
+ *
+ *	message Choice { oneof which { string name = 1; EchoJob job = 2; } }
  */
-START_TEST(test_wire_oneof_only_chosen)
+struct wire_test_choice {
+	ProtobufCMessage	 base;
+	uint32_t		 which_case;
+	union {
+		char		*name;
+		Tdkt__EchoJob	*job;
+	};
+};
+
+static const ProtobufCMessageDescriptor wire_test_choice_descriptor;
+
+static void
+wire_test_choice_init(struct wire_test_choice *m)
 {
-	Tdkt__ClientEnvelope	 env = TDKT__CLIENT_ENVELOPE__INIT;
-	Tdkt__EchoReply		 reply = TDKT__ECHO_REPLY__INIT;
+	static const struct wire_test_choice init = {
+		.base = PROTOBUF_C_MESSAGE_INIT(&wire_test_choice_descriptor)
+	};
+
+	*m = init;
+}
+
+static const ProtobufCFieldDescriptor wire_test_choice_fields[] = {
+	{
+		.name = "name",
+		.id = 1,
+		.label = PROTOBUF_C_LABEL_NONE,
+		.type = PROTOBUF_C_TYPE_STRING,
+		.quantifier_offset = offsetof(struct wire_test_choice,
+		    which_case),
+		.offset = offsetof(struct wire_test_choice, name),
+		.flags = PROTOBUF_C_FIELD_FLAG_ONEOF,
+	},
+	{
+		.name = "job",
+		.id = 2,
+		.label = PROTOBUF_C_LABEL_NONE,
+		.type = PROTOBUF_C_TYPE_MESSAGE,
+		.quantifier_offset = offsetof(struct wire_test_choice,
+		    which_case),
+		.offset = offsetof(struct wire_test_choice, job),
+		.descriptor = &tdkt__echo_job__descriptor,
+		.flags = PROTOBUF_C_FIELD_FLAG_ONEOF,
+	},
+};
+static const unsigned wire_test_choice_by_name[] = { 1, 0 };
+static const ProtobufCIntRange wire_test_choice_ranges[] = {
+	{ 1, 0 }, { 0, 2 }
+};
+
+static const ProtobufCMessageDescriptor wire_test_choice_descriptor = {
+	.magic = PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+	.name = "test.Choice",
+	.short_name = "Choice",
+	.c_name = "WireTestChoice",
+	.package_name = "test",
+	.sizeof_message = sizeof(struct wire_test_choice),
+	.n_fields = 2,
+	.fields = wire_test_choice_fields,
+	.fields_sorted_by_name = wire_test_choice_by_name,
+	.n_field_ranges = 1,
+	.field_ranges = wire_test_choice_ranges,
+	.message_init = (ProtobufCMessageInit)wire_test_choice_init,
+};
+
+/*
+ * With `name` chosen, reading the union as the `job` message would take the
+ * string's bytes ("zzzzzzzz") for a descriptor pointer and crash.
+ */
+START_TEST(test_wire_oneof_string_chosen)
+{
+	struct wire_test_choice	 c;
 	struct wire_error	 err = { 0 };
-	Tdkt__ClientEnvelope	*got;
+	struct wire_test_choice	*got;
 	uint8_t			*buf;
 	size_t			 len;
 
-	reply.text = "Nguyễn";
-	reply.worker_name = "w1";
-	reply.job_id = UINT64_C(0x00007a7a7a7a7a7a);
-	env.body_case = TDKT__CLIENT_ENVELOPE__BODY_ECHO_REPLY;
-	env.echo_reply = &reply;
-	buf = wire_test_pack(&env.base, &len);
-	got = wire_unpack_client(arena, buf, len, WIRE_TEST_MAX_LEN, &err);
+	wire_test_choice_init(&c);
+	c.which_case = 1;
+	c.name = "zzzzzzzzzzzzzzzz Nguyễn";
+	buf = wire_test_pack(&c.base, &len);
+	got = (struct wire_test_choice *)wire_unpack(arena,
+	    &wire_test_choice_descriptor, buf, len, WIRE_TEST_MAX_LEN, &err);
 	free(buf);
 	ck_assert_msg(got != NULL, "refused: %s", err.detail);
-	ck_assert_int_eq(got->body_case, TDKT__CLIENT_ENVELOPE__BODY_ECHO_REPLY);
-	ck_assert_uint_eq(got->echo_reply->job_id, UINT64_C(0x00007a7a7a7a7a7a));
+	ck_assert_uint_eq(got->which_case, 1);
+	ck_assert_str_eq(got->name, "zzzzzzzzzzzzzzzz Nguyễn");
+
+	c.name = "zz\xc3";
+	buf = wire_test_pack(&c.base, &len);
+	ck_assert_ptr_null(wire_unpack(arena, &wire_test_choice_descriptor,
+	    buf, len, WIRE_TEST_MAX_LEN, &err));
+	ck_assert_int_eq(err.code, INVALID_ARGUMENT);
+	ck_assert_str_eq(err.detail,
+	    "field Choice.name is not valid UTF-8 at byte 2");
+	free(buf);
+}
+END_TEST
+
+/* With `job` chosen, its strings are checked and the pointer is no string. */
+START_TEST(test_wire_oneof_message_chosen)
+{
+	struct wire_test_choice	 c;
+	Tdkt__EchoJob		 job = TDKT__ECHO_JOB__INIT;
+	struct wire_error	 err = { 0 };
+	struct wire_test_choice	*got;
+	uint8_t			*buf;
+	size_t			 len;
+
+	wire_test_choice_init(&c);
+	c.which_case = 2;
+	c.job = &job;
+	job.text = "Khiêm";
+	job.delay_ms = 3;
+	buf = wire_test_pack(&c.base, &len);
+	got = (struct wire_test_choice *)wire_unpack(arena,
+	    &wire_test_choice_descriptor, buf, len, WIRE_TEST_MAX_LEN, &err);
+	free(buf);
+	ck_assert_msg(got != NULL, "refused: %s", err.detail);
+	ck_assert_uint_eq(got->which_case, 2);
+	ck_assert_str_eq(got->job->text, "Khiêm");
+	ck_assert_uint_eq(got->job->delay_ms, 3);
+
+	job.text = "Khi\xeam";
+	buf = wire_test_pack(&c.base, &len);
+	ck_assert_ptr_null(wire_unpack(arena, &wire_test_choice_descriptor,
+	    buf, len, WIRE_TEST_MAX_LEN, &err));
+	ck_assert_int_eq(err.code, INVALID_ARGUMENT);
+	ck_assert_str_eq(err.detail,
+	    "field EchoJob.text is not valid UTF-8 at byte 3");
+	free(buf);
 }
 END_TEST
 
 /*
- * When two oneof members arrive (concatenated messages merge), the last one
- * wins and only it is checked: a bad string in the replaced member does not
- * matter, one in the winner does.
+ * When two oneof members arrive (concatenated messages merge), protobuf-c
+ * keeps the last one, but the strings are checked on the wire, before that
+ * choice: a bad string is refused wherever it stands, even in a member that
+ * would have been replaced. Nothing invalid passes either way.
  */
-START_TEST(test_wire_oneof_last_member_wins)
+START_TEST(test_wire_oneof_bad_member_refused_either_order)
 {
 	Tdkt__ClientEnvelope	 env = TDKT__CLIENT_ENVELOPE__INIT;
 	Tdkt__PingReply		 pong = TDKT__PING_REPLY__INIT;
-	struct wire_error	 err = { 0 };
-	Tdkt__ClientEnvelope	*got;
 	uint8_t			*bad, *good, *both;
 	size_t			 bad_len, good_len;
 
@@ -505,22 +631,35 @@ START_TEST(test_wire_oneof_last_member_wins)
 	/* Bad member first, replaced by a good one. */
 	memcpy(both, bad, bad_len);
 	memcpy(both + bad_len, good, good_len);
-	got = wire_unpack_client(arena, both, bad_len + good_len,
-	    WIRE_TEST_MAX_LEN, &err);
-	ck_assert_msg(got != NULL, "refused: %s", err.detail);
-	ck_assert_int_eq(got->body_case, TDKT__CLIENT_ENVELOPE__BODY_ECHO_REQUEST);
-	ck_assert_str_eq(got->echo_request->text, "Khiêm");
+	wire_test_refused(both, bad_len + good_len,
+	    INVALID_ARGUMENT,
+	    "field PingReply.server_version is not valid UTF-8 at byte 3");
 
 	/* Good member first, replaced by the bad one. */
 	memcpy(both, good, good_len);
 	memcpy(both + good_len, bad, bad_len);
 	wire_test_refused(both, bad_len + good_len,
-	    TDKT__ERROR_CODE__ERROR_CODE_INVALID_ARGUMENT,
+	    INVALID_ARGUMENT,
 	    "field PingReply.server_version is not valid UTF-8 at byte 3");
 
 	free(both);
 	free(good);
 	free(bad);
+}
+END_TEST
+
+/*
+ * A NUL inside a string must be refused, not cut: protobuf-c keeps strings
+ * without their length, so "ab\0\xff" would otherwise arrive as "ab".
+ */
+START_TEST(test_wire_nul_in_string_refused)
+{
+	/* ClientEnvelope { echo_request (13) { text (1) = "ab\0\xff" } } */
+	static const uint8_t	bytes[] = { 0x6a, 0x06, 0x0a, 0x04, 'a', 'b',
+	    0x00, 0xff };
+
+	wire_test_refused(bytes, sizeof bytes, INVALID_ARGUMENT,
+	    "field EchoRequest.text is not valid UTF-8 at byte 2");
 }
 END_TEST
 
@@ -547,7 +686,7 @@ START_TEST(test_wire_unpack_other_descriptor)
 	buf = wire_test_pack(&job.base, &len);
 	ck_assert_ptr_null(wire_unpack(arena, &tdkt__echo_job__descriptor,
 	    buf, len, WIRE_TEST_MAX_LEN, &err));
-	ck_assert_int_eq(err.code, TDKT__ERROR_CODE__ERROR_CODE_INVALID_ARGUMENT);
+	ck_assert_int_eq(err.code, INVALID_ARGUMENT);
 	ck_assert_str_eq(err.detail,
 	    "field EchoJob.text is not valid UTF-8 at byte 1");
 	free(buf);
@@ -585,7 +724,8 @@ START_TEST(test_wire_pack_round_trip)
 	got = wire_unpack_client(other, buf, len, WIRE_TEST_MAX_LEN, &err);
 	ck_assert_msg(got != NULL, "refused: %s", err.detail);
 	ck_assert_uint_eq(got->request_id, 99);
-	ck_assert_int_eq(got->body_case, TDKT__CLIENT_ENVELOPE__BODY_PING_REPLY);
+	ck_assert_int_eq(got->body_case,
+	    TDKT__CLIENT_ENVELOPE__BODY_PING_REPLY);
 	ck_assert_str_eq(got->ping_reply->server_version, "0.1.0");
 	ck_assert_str_eq(got->ping_reply->postgres_version, "PostgreSQL 15.4");
 	ck_assert_uint_eq(got->ping_reply->schema_version, 3);
@@ -623,12 +763,13 @@ START_TEST(test_wire_error_fill)
 	void			*buf;
 	size_t			 len;
 
-	wire_error_fill(&e, TDKT__ERROR_CODE__ERROR_CODE_TOO_LARGE,
+	wire_error_fill(&e, TOO_LARGE,
 	    "message of 70000 bytes exceeds the limit of 65536");
-	ck_assert_int_eq(e.code, TDKT__ERROR_CODE__ERROR_CODE_TOO_LARGE);
+	ck_assert_int_eq(e.code, TOO_LARGE);
 	ck_assert_str_eq(e.message_vi,
-	    errors_message_vi(TDKT__ERROR_CODE__ERROR_CODE_TOO_LARGE));
-	ck_assert_str_eq(e.message_vi, "Yêu cầu vượt quá kích thước cho phép");
+	    errors_message_vi(TOO_LARGE));
+	ck_assert_str_eq(e.message_vi,
+	    "Yêu cầu vượt quá kích thước cho phép");
 	ck_assert_str_eq(e.detail,
 	    "message of 70000 bytes exceeds the limit of 65536");
 
@@ -642,7 +783,7 @@ START_TEST(test_wire_error_fill)
 	got = wire_unpack_client(arena, buf, len, WIRE_TEST_MAX_LEN, &err);
 	ck_assert_msg(got != NULL, "refused: %s", err.detail);
 	ck_assert_int_eq(got->body_case, TDKT__CLIENT_ENVELOPE__BODY_ERROR);
-	ck_assert_int_eq(got->error->code, TDKT__ERROR_CODE__ERROR_CODE_TOO_LARGE);
+	ck_assert_int_eq(got->error->code, TOO_LARGE);
 	ck_assert_str_eq(got->error->message_vi,
 	    "Yêu cầu vượt quá kích thước cho phép");
 	ck_assert_str_eq(got->error->detail,
@@ -737,40 +878,42 @@ wire_suite(void)
 	TCase	*tc;
 
 	tc = tcase_create("unpack");
-	tcase_add_checked_fixture(tc, wire_setup, wire_teardown);
+	tcase_add_checked_fixture(tc, wire_test_setup, wire_test_teardown);
 	tcase_add_test(tc, test_wire_ping_round_trip);
 	tcase_add_test(tc, test_wire_empty_is_empty_envelope);
 	tcase_add_test(tc, test_wire_unpack_other_descriptor);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("malformed");
-	tcase_add_checked_fixture(tc, wire_setup, wire_teardown);
+	tcase_add_checked_fixture(tc, wire_test_setup, wire_test_teardown);
 	tcase_add_loop_test(tc, test_wire_garbage_malformed, 0,
 	    (int)(sizeof wire_garbage / sizeof wire_garbage[0]));
 	tcase_add_test(tc, test_wire_random_bytes);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("too_large");
-	tcase_add_checked_fixture(tc, wire_setup, wire_teardown);
+	tcase_add_checked_fixture(tc, wire_test_setup, wire_test_teardown);
 	tcase_add_test(tc, test_wire_too_large_by_length);
 	tcase_add_test(tc, test_wire_too_large_not_read);
 	tcase_add_test(tc, test_wire_too_large_by_budget);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("utf8");
-	tcase_add_checked_fixture(tc, wire_setup, wire_teardown);
+	tcase_add_checked_fixture(tc, wire_test_setup, wire_test_teardown);
 	tcase_add_test(tc, test_wire_vietnamese_passes);
 	tcase_add_test(tc, test_wire_bad_utf8_in_body);
 	tcase_add_test(tc, test_wire_bad_utf8_in_envelope);
 	tcase_add_test(tc, test_wire_bad_utf8_nested);
 	tcase_add_test(tc, test_wire_bad_utf8_repeated);
 	tcase_add_test(tc, test_wire_bytes_not_checked);
-	tcase_add_test(tc, test_wire_oneof_only_chosen);
-	tcase_add_test(tc, test_wire_oneof_last_member_wins);
+	tcase_add_test(tc, test_wire_nul_in_string_refused);
+	tcase_add_test(tc, test_wire_oneof_string_chosen);
+	tcase_add_test(tc, test_wire_oneof_message_chosen);
+	tcase_add_test(tc, test_wire_oneof_bad_member_refused_either_order);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("pack");
-	tcase_add_checked_fixture(tc, wire_setup, wire_teardown);
+	tcase_add_checked_fixture(tc, wire_test_setup, wire_test_teardown);
 	tcase_add_test(tc, test_wire_pack_round_trip);
 	tcase_add_test(tc, test_wire_pack_over_budget);
 	tcase_add_test(tc, test_wire_error_fill);
