@@ -111,6 +111,7 @@ main(int argc, char **argv)
 		if (cause != NULL)
 			fprintf(stderr, "tdkt: --timeout: %s\n", cause);
 		free(cause);
+		free(used_path);
 		client_config_clear(&conf);
 		return EXIT_USAGE;
 	}

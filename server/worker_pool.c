@@ -102,14 +102,18 @@ worker_pool_new(struct server *s)
 	return pool;
 }
 
-static void
+/* Returns 0, or -1 with errno (EHOSTUNREACH: the worker's connection is gone). */
+static int
 worker_pool_send(struct worker_pool *pool, struct worker *w,
     Tdkt__WorkerEnvelope *env)
 {
 	env->version = TDKT_PROTOCOL_VERSION;
-	if (wire_send(pool->server->workers, w->id, w->id_len, &env->base) < 0)
+	if (wire_send(pool->server->workers, w->id, w->id_len, &env->base) < 0) {
 		log_debug("could not send to worker %s: %s", w->name,
 		    zmq_strerror(errno));
+		return -1;
+	}
+	return 0;
 }
 
 static void
@@ -593,9 +597,18 @@ worker_pool_tick(struct worker_pool *pool, int64_t now)
 
 		env.body_case = TDKT__WORKER_ENVELOPE__BODY_HEARTBEAT;
 		env.heartbeat = &hb;
-		for (w = pool->workers; w != NULL; w = w->next) {
+		for (w = pool->workers; w != NULL; w = next) {
+			next = w->next;
 			hb.in_flight = w->in_flight;
-			worker_pool_send(pool, w, &env);
+			/*
+			 * ZMQ_ROUTER_MANDATORY says at once when a worker's
+			 * connection is gone (killed, not just silent): its
+			 * jobs need not wait out the liveness window.
+			 */
+			if (worker_pool_send(pool, w, &env) < 0 &&
+			    errno == EHOSTUNREACH)
+				worker_pool_remove_worker(pool, w,
+				    TDKT__WORKER_EVENT__KIND__KIND_DISCONNECTED);
 		}
 		pool->last_heartbeat_ms = now;
 	}
