@@ -235,6 +235,9 @@ worker_pool_remove_worker(struct worker_pool *pool, struct worker *w,
 	struct worker	**pp;
 	struct job	*j, *next;
 
+	log_info("worker %s %s", w->name,
+	    why == TDKT__WORKER_EVENT__KIND__KIND_LOST ? "lost (no heartbeat)" :
+	    "disconnected");
 	for (pp = &pool->workers; *pp != NULL; pp = &(*pp)->next) {
 		if (*pp == w) {
 			*pp = w->next;
@@ -256,9 +259,6 @@ worker_pool_remove_worker(struct worker_pool *pool, struct worker *w,
 			log_info("job %llu goes back to the queue",
 			    (unsigned long long)j->id);
 	}
-	log_info("worker %s %s", w->name,
-	    why == TDKT__WORKER_EVENT__KIND__KIND_LOST ? "lost (no heartbeat)" :
-	    "disconnected");
 	worker_pool_publish(pool, why, w);
 	worker_pool_free_worker(w);
 }
