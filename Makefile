@@ -23,7 +23,7 @@ build: deps
 	cmake --build $(BUILD) -j$(JOBS)
 
 run: build
-	./scripts/run.sh $(BUILD) $(DATA_DIR)
+	./scripts/run.sh "$(BUILD)" "$(DATA_DIR)"
 
 build-test: deps
 	cmake -S . -B $(TEST_BUILD) -DCMAKE_BUILD_TYPE=Debug -DTDKT_SANITIZE=ON

@@ -14,16 +14,17 @@
 
 const struct cfg_option client_config_options[] = {
 	{ "server", CFG_STRING, OPT(server), "tcp://127.0.0.1:7450", 0, 0, NULL,
-	  "ZeroMQ endpoint of the server's client socket (its listen.clients)." },
+	  "ZeroMQ endpoint of the server's client socket (its listen.clients).",
+	  CFG_NONEMPTY },
 	{ "events", CFG_STRING, OPT(events), "tcp://127.0.0.1:7452", 0, 0, NULL,
-	  "ZeroMQ endpoint of the server's event socket (its listen.events)." },
+	  "ZeroMQ endpoint of the server's event socket (its listen.events).", 0 },
 	{ "timeout_ms", CFG_INT, OPT(timeout_ms), "5000", 100, 600000, NULL,
-	  "How long to wait for each answer before trying again." },
+	  "How long to wait for each answer before trying again.", 0 },
 	{ "retries", CFG_INT, OPT(retries), "2", 0, 20, NULL,
 	  "How many times to resend a request that got no answer, each on a "
-	  "fresh connection, before giving up (exit code 3)." },
+	  "fresh connection, before giving up (exit code 3).", 0 },
 	{ "max_message_bytes", CFG_INT, OPT(max_message_bytes), "16777216", 4096,
-	  256 * 1024 * 1024, NULL, "Largest answer accepted from the server." },
+	  256 * 1024 * 1024, NULL, "Largest answer accepted from the server.", 0 },
 };
 const size_t client_config_noptions =
     sizeof client_config_options / sizeof client_config_options[0];

@@ -41,10 +41,20 @@ void			 cmds_list(FILE *);
 /* Prints a command's usage and help. */
 void			 cmds_usage(FILE *, const struct cmd_entry *);
 
+/*
+ * Reads the file at `path`, at most `max` bytes, NUL-terminated; returns it
+ * (the caller frees) with *len set, or NULL after saying why on stderr.
+ */
+char			*cmds_read_file(const char *path, size_t max, size_t *len);
+
 /* True if argv holds -h or --help (every command accepts them). */
 bool			 cmds_wants_help(int argc, char **argv);
 
 extern const struct cmd_entry	cmd_ping_entry;
+extern const struct cmd_entry	cmd_calendar_entry;
 extern const struct cmd_entry	cmd_echo_entry;
+extern const struct cmd_entry	cmd_import_entry;
+extern const struct cmd_entry	cmd_rulebook_entry;
+extern const struct cmd_entry	cmd_units_entry;
 
 #endif

@@ -10,10 +10,10 @@
 #include "cmd.h"
 #include "output.h"
 #include "utf8.h"
+#include "version.h"
 #include "xmalloc.h"
 
 #define ECHO_ARENA_BUDGET	(1024 * 1024)
-#define ECHO_MAX_DELAY_MS	10000
 
 static int
 echo_exec(struct cmd_ctx *ctx, int argc, char **argv)
@@ -40,9 +40,9 @@ echo_exec(struct cmd_ctx *ctx, int argc, char **argv)
 			return EXIT_USAGE;
 		}
 		delay = strtol(optarg, &end, 10);
-		if (*end != '\0' || delay < 0 || delay > ECHO_MAX_DELAY_MS) {
+		if (*end != '\0' || delay < 0 || delay > TDKT_ECHO_MAX_DELAY_MS) {
 			fprintf(stderr, "tdkt: --delay phải là số mili giây từ 0 "
-			    "đến %d\n", ECHO_MAX_DELAY_MS);
+			    "đến %d\n", TDKT_ECHO_MAX_DELAY_MS);
 			return EXIT_USAGE;
 		}
 	}

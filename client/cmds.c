@@ -1,15 +1,22 @@
 /*
  * cmds.c - the table of tdkt commands: one line per command.
  */
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cmd.h"
 #include "output.h"
+#include "xmalloc.h"
 
 static const struct cmd_entry *const cmds_table[] = {
 	&cmd_ping_entry,
 	&cmd_echo_entry,
+	&cmd_units_entry,
+	&cmd_import_entry,
+	&cmd_rulebook_entry,
+	&cmd_calendar_entry,
 };
 
 #define CMDS_COUNT	(sizeof cmds_table / sizeof cmds_table[0])
@@ -54,3 +61,30 @@ cmds_wants_help(int argc, char **argv)
 	}
 	return false;
 }
+
+/* Reads at most `max` bytes of `path`; NULL with a message on stderr. */
+char *
+cmds_read_file(const char *path, size_t max, size_t *len)
+{
+	FILE	*fp;
+	char	*data;
+
+	if ((fp = fopen(path, "rb")) == NULL) {
+		fprintf(stderr, "tdkt: không mở được tệp \"%s\": %s\n", path,
+		    strerror(errno));
+		return NULL;
+	}
+	data = xmalloc(max + 1);
+	*len = fread(data, 1, max + 1, fp);
+	if (ferror(fp) || *len > max) {
+		fprintf(stderr, ferror(fp) ? "tdkt: không đọc được tệp \"%s\"\n" :
+		    "tdkt: tệp \"%s\" quá lớn (tối đa %zu byte)\n", path, max);
+		fclose(fp);
+		free(data);
+		return NULL;
+	}
+	fclose(fp);
+	data[*len] = '\0';
+	return data;
+}
+

@@ -35,6 +35,90 @@ output_field(FILE *fp, size_t width, const char *label, const char *fmt, ...)
 }
 
 static void
+output_table_add(struct output_table *t, va_list ap)
+{
+	t->cells = xreallocarray(t->cells, (t->nrows + 1) * t->ncolumns,
+	    sizeof *t->cells);
+	for (size_t i = 0; i < t->ncolumns; i++) {
+		const char *cell = va_arg(ap, const char *);
+
+		t->cells[t->nrows * t->ncolumns + i] = xstrdup(cell != NULL ?
+		    cell : "");
+	}
+	t->nrows++;
+}
+
+void
+output_table_init(struct output_table *t, size_t ncolumns, ...)
+{
+	va_list	ap;
+
+	t->ncolumns = ncolumns;
+	t->cells = NULL;
+	t->nrows = 0;
+	va_start(ap, ncolumns);
+	output_table_add(t, ap);
+	va_end(ap);
+}
+
+void
+output_table_row(struct output_table *t, ...)
+{
+	va_list	ap;
+
+	va_start(ap, t);
+	output_table_add(t, ap);
+	va_end(ap);
+}
+
+void
+output_table_print(FILE *fp, const struct output_table *t)
+{
+	size_t	*width = xcalloc(t->ncolumns, sizeof *width);
+
+	for (size_t r = 0; r < t->nrows; r++) {
+		for (size_t c = 0; c < t->ncolumns; c++) {
+			size_t w = utf8_display_width(t->cells[r * t->ncolumns + c]);
+			if (w > width[c])
+				width[c] = w;
+		}
+	}
+	for (size_t r = 0; r < t->nrows; r++) {
+		for (size_t c = 0; c < t->ncolumns; c++) {
+			const char *cell = t->cells[r * t->ncolumns + c];
+
+			if (c + 1 == t->ncolumns)
+				fputs(cell, fp);	/* no trailing blanks */
+			else {
+				output_padded(fp, cell, width[c]);
+				fputs("  ", fp);
+			}
+		}
+		fputc('\n', fp);
+		if (r == 0) {
+			for (size_t c = 0; c < t->ncolumns; c++) {
+				for (size_t k = 0; k < width[c]; k++)
+					fputs("─", fp);
+				if (c + 1 < t->ncolumns)
+					fputs("  ", fp);
+			}
+			fputc('\n', fp);
+		}
+	}
+	free(width);
+}
+
+void
+output_table_clear(struct output_table *t)
+{
+	for (size_t i = 0; i < t->nrows * t->ncolumns; i++)
+		free(t->cells[i]);
+	free(t->cells);
+	t->cells = NULL;
+	t->nrows = 0;
+}
+
+static void
 output_json_quoted(FILE *fp, const char *s)
 {
 	fputc('"', fp);
@@ -95,6 +179,20 @@ output_json_bool(struct output_json *j, const char *key, bool value)
 }
 
 void
+output_json_strings(struct output_json *j, const char *key,
+    char *const *values, size_t n)
+{
+	output_json_key(j, key);
+	fputc('[', j->fp);
+	for (size_t i = 0; i < n; i++) {
+		if (i > 0)
+			fputc(',', j->fp);
+		output_json_quoted(j->fp, values[i]);
+	}
+	fputc(']', j->fp);
+}
+
+void
 output_json_end(struct output_json *j)
 {
 	fputs("}\n", j->fp);
@@ -136,11 +234,18 @@ output_call_failed(bool json, enum conn_status status,
 		output_json_string(&j, "detail", detail);
 		if (status == CONN_UNREACHABLE)
 			output_json_string(&j, "server", endpoint);
+		if (status == CONN_SERVER_ERROR && reply->error->n_problems > 0)
+			output_json_strings(&j, "problems", reply->error->problems,
+			    reply->error->n_problems);
 		output_json_end(&j);
 	} else {
 		fprintf(stderr, "tdkt: lỗi: %s [%s]\n", message, code);
 		if (detail != NULL && detail[0] != '\0')
 			fprintf(stderr, "tdkt: chi tiết: %s\n", detail);
+		if (status == CONN_SERVER_ERROR) {
+			for (size_t i = 0; i < reply->error->n_problems; i++)
+				fprintf(stderr, "%s\n", reply->error->problems[i]);
+		}
 		if (status == CONN_UNREACHABLE)
 			fprintf(stderr, "tdkt: máy chủ: %s — hãy kiểm tra máy chủ đã "
 			    "chạy và địa chỉ trong tệp cấu hình\n", endpoint);

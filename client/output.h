@@ -22,6 +22,24 @@ void	output_padded(FILE *, const char *s, size_t width);
 void	output_field(FILE *, size_t width, const char *label, const char *fmt, ...)
 	    __attribute__((format(printf, 4, 5)));
 
+/*
+ * A table for people: rows of cells, printed with each column as wide as
+ * its widest cell in display columns, so Vietnamese text lines up.
+ */
+struct output_table {
+	size_t	  ncolumns;
+	char	**cells;	/* row-major, copies */
+	size_t	  nrows;	/* the first row is the header */
+};
+
+/* Starts a table whose header row is the `ncolumns` strings that follow. */
+void	output_table_init(struct output_table *, size_t ncolumns, ...);
+/* Adds a row of `ncolumns` strings (copied; NULL prints as empty). */
+void	output_table_row(struct output_table *, ...);
+/* Prints the table, two spaces between columns, a rule under the header. */
+void	output_table_print(FILE *, const struct output_table *);
+void	output_table_clear(struct output_table *);
+
 /* A JSON object written field by field to stdout. */
 struct output_json {
 	FILE	*fp;
@@ -32,6 +50,8 @@ void	output_json_begin(struct output_json *, FILE *);
 void	output_json_string(struct output_json *, const char *key, const char *value);
 void	output_json_uint(struct output_json *, const char *key, uint64_t value);
 void	output_json_bool(struct output_json *, const char *key, bool value);
+void	output_json_strings(struct output_json *, const char *key,
+	    char *const *values, size_t n);
 /* Closes the object and ends the line. */
 void	output_json_end(struct output_json *);
 

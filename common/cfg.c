@@ -31,6 +31,8 @@ struct cfg_loader {
 	size_t			 n;
 	void			*conf;
 	bool			*seen;		/* per option: already set by this file */
+	char			**sections;	/* sections already read */
+	size_t			 nsections;
 	const char		*file;
 	const char		*data;
 	size_t			 len;
@@ -131,6 +133,16 @@ cfg_assign(const struct cfg_option *o, void *conf, const char *value,
 			    o->name);
 			return -1;
 		}
+		if ((o->flags & (CFG_NONEMPTY | CFG_ABSOLUTE)) && len == 0) {
+			*cause = xasprintf("option \"%s\" must not be empty",
+			    o->name);
+			return -1;
+		}
+		if ((o->flags & CFG_ABSOLUTE) && value[0] != '/') {
+			*cause = xasprintf("option \"%s\" must be an absolute "
+			    "path, not \"%s\"", o->name, value);
+			return -1;
+		}
 		free(*(char **)field);
 		*(char **)field = xstrdup(value);
 		return 0;
@@ -217,6 +229,20 @@ cfg_set_option(const struct cfg_option *table, size_t n, void *conf,
 		return -1;
 	}
 	return cfg_assign(o, conf, value, cause);
+}
+
+/* Remembers section `name`; returns true if it was read before. */
+static bool
+cfg_section_seen(struct cfg_loader *l, const char *name)
+{
+	for (size_t i = 0; i < l->nsections; i++) {
+		if (strcmp(l->sections[i], name) == 0)
+			return true;
+	}
+	l->sections = xreallocarray(l->sections, l->nsections + 1,
+	    sizeof *l->sections);
+	l->sections[l->nsections++] = xstrdup(name);
+	return false;
 }
 
 /* Reads the next event; on a syntax error records it and returns -1. */
@@ -379,6 +405,10 @@ cfg_walk_mapping(struct cfg_loader *l, const char *prefix, int depth)
 		if (cfg_event_anchor(&key) != NULL)
 			cfg_error_at(l, key.start_mark,
 			    "YAML anchors are not allowed in configuration");
+		if (strlen((const char *)key.data.scalar.value) !=
+		    key.data.scalar.length)
+			cfg_error_at(l, key.start_mark,
+			    "option name contains a NUL byte");
 		if (snprintf(name, sizeof name, "%s%s%s", prefix,
 		    prefix[0] != '\0' ? "." : "",
 		    (const char *)key.data.scalar.value) >= (int)sizeof name) {
@@ -416,6 +446,11 @@ cfg_walk_mapping(struct cfg_loader *l, const char *prefix, int depth)
 				else if (name[0] != '\0')
 					cfg_error_at(l, key_mark,
 					    "unknown section \"%s\"", name);
+				if (cfg_skip_node(l, YAML_MAPPING_START_EVENT) < 0)
+					return -1;
+			} else if (cfg_section_seen(l, name)) {
+				cfg_error_at(l, key_mark, "section \"%s\" "
+				    "appears twice", name);
 				if (cfg_skip_node(l, YAML_MAPPING_START_EVENT) < 0)
 					return -1;
 			} else if (depth + 1 > CFG_MAX_DEPTH) {
@@ -507,6 +542,9 @@ cfg_load_buffer(const struct cfg_option *table, size_t n, void *conf,
 	yaml_parser_set_encoding(&l.parser, YAML_UTF8_ENCODING);
 	cfg_walk(&l);
 	yaml_parser_delete(&l.parser);
+	for (size_t i = 0; i < l.nsections; i++)
+		free(l.sections[i]);
+	free(l.sections);
 	free(l.seen);
 	return l.nerrs;
 }

@@ -26,6 +26,10 @@ enum cfg_type {
 	CFG_ENUM	/* int: index into enum_names */
 };
 
+/* Extra checks on a CFG_STRING option. */
+#define CFG_NONEMPTY	0x1	/* must not be empty */
+#define CFG_ABSOLUTE	0x2	/* must be an absolute path (implies NONEMPTY) */
+
 struct cfg_option {
 	const char		*name;		/* dotted path */
 	enum cfg_type		 type;
@@ -34,6 +38,7 @@ struct cfg_option {
 	int64_t			 min, max;	/* CFG_INT only */
 	const char *const	*enum_names;	/* CFG_ENUM only; NULL-terminated */
 	const char		*help;
+	int			 flags;		/* CFG_NONEMPTY, CFG_ABSOLUTE */
 };
 
 /* Problems found while loading, each "file:line:col: message". */

@@ -34,6 +34,8 @@ static const struct errors_entry errors_table[] = {
 	  "Máy chủ đang dừng; vui lòng thử lại sau" },
 	{ TDKT__ERROR_CODE__ERROR_CODE_JOB_FAILED, "job_failed",
 	  "Tác vụ xử lý không thành công" },
+	{ TDKT__ERROR_CODE__ERROR_CODE_NOT_FOUND, "not_found",
+	  "Không tìm thấy dữ liệu yêu cầu" },
 };
 
 static const struct errors_entry *

@@ -2,6 +2,7 @@
  * utf8.c - strict UTF-8 validation (RFC 3629, table 3-7 of Unicode).
  */
 #include <stdint.h>
+#include <string.h>
 
 #include "utf8.h"
 
@@ -53,6 +54,27 @@ bad:
 	if (bad_offset != NULL)
 		*bad_offset = i;
 	return false;
+}
+
+void
+utf8_trim_partial(char *s)
+{
+	size_t	len = strlen(s);
+
+	/* Look back at most 3 bytes for the lead byte of the last character. */
+	for (size_t back = 1; back <= 3 && back <= len; back++) {
+		unsigned char	c = (unsigned char)s[len - back];
+		size_t		need;
+
+		if ((c & 0xC0) == 0x80)
+			continue;	/* a continuation byte: keep looking */
+		if (c < 0x80)
+			return;
+		need = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+		if (back < need)
+			s[len - back] = '\0';
+		return;
+	}
 }
 
 /* Decodes the code point at s (valid UTF-8) and returns its length in bytes. */

@@ -20,6 +20,12 @@
 bool	utf8_valid(const char *s, size_t len, size_t *bad_offset);
 
 /*
+ * Cuts off an incomplete UTF-8 sequence at the end of `s`, such as the one
+ * snprintf leaves when it truncates Vietnamese text mid-character.
+ */
+void	utf8_trim_partial(char *s);
+
+/*
  * Returns the number of terminal columns `s` (valid UTF-8) takes: one per
  * code point, none for combining marks (U+0300-U+036F, as in decomposed
  * Vietnamese), two for East Asian wide characters. Used to align tables of

@@ -8,6 +8,7 @@
 # usage: scripts/run.sh BUILD_DIR DATA_DIR
 set -euo pipefail
 
+root=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-build}
 data=${2:-var}
 bin="$build/bin"
@@ -15,6 +16,16 @@ workers=2
 
 mkdir -p "$data"
 data=$(cd "$data" && pwd)
+
+# As root, the server runs PostgreSQL as the user postgres, which must be
+# able to reach the data directory: a clone under /root (mode 0700) cannot.
+if [ "$(id -u)" -eq 0 ] && ! runuser -u postgres -- test -x "$data" 2>/dev/null; then
+	fallback=/var/lib/tdkt-demo
+	echo "run: the user postgres cannot reach $data (a parent directory is"
+	echo "run: not searchable, e.g. /root); using $fallback instead"
+	mkdir -p "$fallback"
+	data=$fallback
+fi
 config="$data/tdkt-server.yaml"
 client="$data/client.yaml"
 
@@ -39,6 +50,7 @@ YAML
 
 pids=()
 stop() {
+	local status=$1
 	trap - INT TERM EXIT
 	echo
 	echo "run: stopping"
@@ -48,9 +60,12 @@ stop() {
 	kill -TERM "${pids[0]}" 2>/dev/null || true
 	wait "${pids[0]}" 2>/dev/null || true
 	echo "run: stopped"
-	exit 0
+	exit "$status"
 }
-trap stop INT TERM EXIT
+# ^C and SIGTERM are the normal way to stop: exit 0. A server that dies or
+# fails to start makes `make run` fail.
+trap 'stop 0' INT TERM
+trap 'stop $?' EXIT
 
 "$bin/tdkt-server" -c "$config" &
 pids+=($!)
@@ -72,7 +87,13 @@ for i in $(seq 1 $workers); do
 	pids+=($!)
 done
 
-# Demo data arrives here in later steps (rulebooks, units, accounts).
+# Demo data: District 1's hierarchy and staff, and its rulebook for
+# 2023-2024 (Quảng Nam's too). Loading again changes nothing.
+tdkt() { "$bin/tdkt" --config "$client" "$@"; }
+tdkt import units "$root/config/demo/q1-units.csv"
+tdkt import people "$root/config/demo/q1-people.csv"
+tdkt rulebook load "$root/config/rulebooks/q1-2023-2024.yaml"
+tdkt rulebook load "$root/config/rulebooks/quangnam-2024.yaml"
 
 for _ in $(seq 1 40); do
 	n=$("$bin/tdkt" --config "$client" --json ping 2>/dev/null |
@@ -88,9 +109,14 @@ cat <<MSG
 
     $bin/tdkt --config $client ping
     $bin/tdkt --config $client echo "Xin chào, Phòng GDĐT Quận 1"
+    $bin/tdkt --config $client units --under PGDDT-Q1 --tree
+    $bin/tdkt --config $client rulebook show --issuer PGDDT-Q1
+    $bin/tdkt --config $client calendar --unit Q1-TH-DINHTIENHOANG --today 2024-05-20
 
   or set TDKT_CONFIG=$client and leave out --config.
   Press Ctrl-C here to stop everything.
 
 MSG
-wait "${pids[0]}"
+wait "${pids[0]}" || exit $?
+echo "run: the server stopped by itself" >&2
+exit 1

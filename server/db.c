@@ -30,6 +30,7 @@
 #include "clock.h"
 #include "db_internal.h"
 #include "log.h"
+#include "utf8.h"
 #include "xmalloc.h"
 
 #define DB_QUEUE_MAX		10000
@@ -117,6 +118,7 @@ db_lost(struct db *db, const char *why)
 
 	snprintf(msg, sizeof msg, "%s", why);
 	msg[strcspn(msg, "\n")] = '\0';
+	utf8_trim_partial(msg);
 	if (db->state != DB_CONNECTING || db->backoff_ms <= DB_BACKOFF_MIN_MS)
 		log_warnx("database connection lost: %s", msg);
 	if (db->result != NULL) {
@@ -220,7 +222,8 @@ db_connect_start(struct db *db)
 	 */
 	const char *const keys[] = { "dbname", "application_name", "options", NULL };
 	const char *const values[] = { db->conninfo, "tdkt-server",
-	    "-c idle_in_transaction_session_timeout=60000", NULL };
+	    "-c idle_in_transaction_session_timeout=60000 -c DateStyle=ISO,YMD"
+	    " -c TimeZone=UTC", NULL };
 
 	db->conn = PQconnectStartParams(keys, values, 1);
 	if (db->conn == NULL)
@@ -345,6 +348,7 @@ db_read(struct db *db)
 
 			snprintf(msg, sizeof msg, "%s", PQresultErrorMessage(res));
 			msg[strcspn(msg, "\n")] = '\0';
+			utf8_trim_partial(msg);
 			db_complete_head(db, res, msg);
 		}
 		PQclear(res);

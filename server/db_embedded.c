@@ -99,17 +99,41 @@ db_embedded_user_clear(struct db_embedded_user *u)
 	u->name = NULL;
 }
 
-/* The directory of initdb and postgres: configured, newest installed, or PATH. */
+/*
+ * The directory of initdb and postgres: configured, the existing cluster's
+ * version, the newest installed, or else the PATH.
+ */
 static char *
 db_embedded_bindir(const struct server_config *conf)
 {
 	DIR		*d;
+	FILE		*fp;
 	struct dirent	*e;
 	long		 best = -1;
 	char		*path;
 
 	if (conf->database_pg_bindir[0] != '\0')
 		return xstrdup(conf->database_pg_bindir);
+	/*
+	 * An existing cluster runs only under its own major version, which
+	 * need not be the newest installed (say, during an upgrade).
+	 */
+	path = xasprintf("%s/pg/PG_VERSION", conf->data_dir);
+	if ((fp = fopen(path, "r")) != NULL) {
+		long	v;
+
+		if (fscanf(fp, "%ld", &v) == 1) {
+			free(path);
+			path = xasprintf("/usr/lib/postgresql/%ld/bin/postgres", v);
+			if (access(path, X_OK) == 0) {
+				fclose(fp);
+				free(path);
+				return xasprintf("/usr/lib/postgresql/%ld/bin", v);
+			}
+		}
+		fclose(fp);
+	}
+	free(path);
 	if ((d = opendir("/usr/lib/postgresql")) != NULL) {
 		while ((e = readdir(d)) != NULL) {
 			char	*end;
@@ -143,9 +167,8 @@ db_embedded_program(const char *bindir, const char *name)
  */
 static _Noreturn void
 db_embedded_exec(const struct db_embedded_user *u, const char *dir, int log_fd,
-    bool die_with_parent, char *const argv[])
+    pid_t parent, char *const argv[])
 {
-	pid_t		parent = getppid();
 	sigset_t	none;
 
 	/* The server blocks signals for its signalfd; PostgreSQL needs them. */
@@ -164,7 +187,7 @@ db_embedded_exec(const struct db_embedded_user *u, const char *dir, int log_fd,
 		}
 	}
 	/* After setuid, which clears it: the cluster must not outlive us. */
-	if (die_with_parent) {
+	if (parent > 0) {
 		prctl(PR_SET_PDEATHSIG, SIGINT);
 		if (getppid() != parent)
 			_exit(1);	/* the server died before prctl */
@@ -207,11 +230,42 @@ db_embedded_open_log(const char *dir, const char *name, char **path,
 	int	fd;
 
 	*path = xasprintf("%s/%s", dir, name);
-	fd = open(*path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
+	/* log/ belongs to the cluster's user: never follow a link planted there. */
+	fd = open(*path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW,
+	    0640);
 	if (fd < 0)
 		*cause = xasprintf("could not open log file \"%s\": %s", *path,
 		    strerror(errno));
 	return fd;
+}
+
+bool
+db_embedded_exists(const struct server_config *conf)
+{
+	char		*version_file = xasprintf("%s/pg/PG_VERSION", conf->data_dir);
+	struct stat	 st;
+	bool		 exists = stat(version_file, &st) == 0;
+
+	free(version_file);
+	return exists;
+}
+
+/* The last non-empty line of a log file, for an error message. */
+static char *
+db_embedded_last_line(const char *path)
+{
+	FILE	*fp = fopen(path, "r");
+	char	 line[512], last[512] = "no output";
+
+	if (fp == NULL)
+		return xstrdup(last);
+	while (fgets(line, sizeof line, fp) != NULL) {
+		line[strcspn(line, "\n")] = '\0';
+		if (line[0] != '\0')
+			memcpy(last, line, sizeof last);
+	}
+	fclose(fp);
+	return xstrdup(last);
 }
 
 int
@@ -220,23 +274,19 @@ db_embedded_create(const struct server_config *conf, char **cause)
 	struct db_embedded_paths p;
 	struct db_embedded_user	 u;
 	char			*bindir = NULL, *initdb = NULL, *log_path = NULL;
-	char			*pgdata_arg = NULL, *version_file;
+	char			*pgdata_arg = NULL;
 	int			 log_fd = -1, status, rc = -1;
 	pid_t			 pid;
-	struct stat		 st;
 
 	db_embedded_paths_init(&p, conf->data_dir);
 	if (db_embedded_user_init(&u, conf->database_run_as, cause) < 0)
 		goto out;
-	/* An empty pg/ is what a failed init leaves: try again. */
-	version_file = xasprintf("%s/PG_VERSION", p.cluster);
-	if (stat(version_file, &st) == 0) {
+	/* An empty pg/ is what a failed initdb leaves: try again. */
+	if (db_embedded_exists(conf)) {
 		*cause = xasprintf("\"%s\" already holds a cluster; the data "
 		    "directory is already initialised", p.cluster);
-		free(version_file);
 		goto out;
 	}
-	free(version_file);
 	if (db_embedded_mkdir(p.cluster, 0700, &u, cause) < 0 ||
 	    db_embedded_mkdir(p.socket_dir, 0700, &u, cause) < 0 ||
 	    db_embedded_mkdir(p.log_dir, 0750, &u, cause) < 0)
@@ -263,11 +313,14 @@ db_embedded_create(const struct server_config *conf, char **cause)
 		goto out;
 	}
 	if (pid == 0)
-		db_embedded_exec(&u, p.cluster, log_fd, false, argv);
+		db_embedded_exec(&u, p.cluster, log_fd, 0, argv);
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-		*cause = xasprintf("initdb failed; see %s", log_path);
+		char	*last = db_embedded_last_line(log_path);
+
+		*cause = xasprintf("initdb failed: %s (see %s)", last, log_path);
+		free(last);
 		goto out;
 	}
 	rc = 0;
@@ -283,6 +336,23 @@ out:
 	return rc;
 }
 
+/* Quotes a conninfo value: the data directory may hold spaces or quotes. */
+static char *
+db_embedded_conninfo_quote(const char *value)
+{
+	char	*out = xmalloc(2 * strlen(value) + 3), *q = out;
+
+	*q++ = '\'';
+	for (const char *v = value; *v != '\0'; v++) {
+		if (*v == '\'' || *v == '\\')
+			*q++ = '\\';
+		*q++ = *v;
+	}
+	*q++ = '\'';
+	*q = '\0';
+	return out;
+}
+
 /* Waits until the cluster answers; returns 0, or -1 with *cause set. */
 static int
 db_embedded_wait_ready(struct db_embedded *e, const char *admin_conninfo,
@@ -291,8 +361,15 @@ db_embedded_wait_ready(struct db_embedded *e, const char *admin_conninfo,
 	int64_t	deadline = clock_monotonic_ms() + DB_EMBEDDED_START_TIMEOUT_MS;
 
 	while (clock_monotonic_ms() < deadline) {
-		if (PQping(admin_conninfo) == PQPING_OK)
+		PGPing	ping = PQping(admin_conninfo);
+
+		if (ping == PQPING_OK)
 			return 0;
+		if (ping == PQPING_NO_ATTEMPT) {
+			*cause = xasprintf("cannot connect to the embedded "
+			    "PostgreSQL with \"%s\"", admin_conninfo);
+			return -1;
+		}
 		if (db_embedded_exited(e)) {
 			*cause = xasprintf("the embedded PostgreSQL exited while "
 			    "starting; see %s", e->log_path);
@@ -340,8 +417,9 @@ db_embedded_start(const struct server_config *conf, char **cause)
 	struct db_embedded_user	 u;
 	struct db_embedded	*e = NULL;
 	char			*bindir = NULL, *postgres = NULL, *admin = NULL;
-	char			*sock_arg = NULL;
+	char			*sock_arg = NULL, *quoted;
 	int			 log_fd = -1;
+	pid_t			 parent;
 	struct stat		 st;
 	struct sockaddr_un	 sun;
 
@@ -382,6 +460,7 @@ db_embedded_start(const struct server_config *conf, char **cause)
 	};
 
 	log_info("starting the embedded PostgreSQL (log: %s)", e->log_path);
+	parent = getpid();
 	if ((e->pid = fork()) < 0) {
 		*cause = xasprintf("could not fork: %s", strerror(errno));
 		goto fail;
@@ -389,13 +468,15 @@ db_embedded_start(const struct server_config *conf, char **cause)
 	if (e->pid == 0) {
 		/* Its own process group: a terminal's ^C goes to us only. */
 		setpgid(0, 0);
-		db_embedded_exec(&u, p.cluster, log_fd, true, argv);
+		db_embedded_exec(&u, p.cluster, log_fd, parent, argv);
 	}
 
+	quoted = db_embedded_conninfo_quote(p.socket_dir);
 	e->conninfo = xasprintf("host=%s port=" DB_EMBEDDED_PORT " user="
-	    DB_EMBEDDED_SUPERUSER " dbname=" DB_EMBEDDED_DATABASE, p.socket_dir);
+	    DB_EMBEDDED_SUPERUSER " dbname=" DB_EMBEDDED_DATABASE, quoted);
 	admin = xasprintf("host=%s port=" DB_EMBEDDED_PORT " user="
-	    DB_EMBEDDED_SUPERUSER " dbname=postgres", p.socket_dir);
+	    DB_EMBEDDED_SUPERUSER " dbname=postgres", quoted);
+	free(quoted);
 	if (db_embedded_wait_ready(e, admin, cause) < 0 ||
 	    db_embedded_ensure_database(admin, cause) < 0)
 		goto fail;
@@ -460,11 +541,16 @@ db_embedded_stop(struct db_embedded **ep)
 	e->stopping = true;
 	if (e->pid > 0 && kill(e->pid, SIGINT) == 0) {
 		deadline = clock_monotonic_ms() + DB_EMBEDDED_STOP_TIMEOUT_MS;
+		int	signo = SIGQUIT;
+
 		while (!db_embedded_exited(e)) {
 			if (clock_monotonic_ms() > deadline) {
+				/* SIGQUIT: immediate shutdown; then no choice. */
 				log_warnx("the embedded PostgreSQL did not stop in "
-				    "time; forcing it");
-				kill(e->pid, SIGQUIT);
+				    "time; sending it %s", signo == SIGQUIT ?
+				    "SIGQUIT" : "SIGKILL");
+				kill(e->pid, signo);
+				signo = SIGKILL;
 				deadline = clock_monotonic_ms() + 5000;
 			}
 			usleep(20 * 1000);

@@ -26,6 +26,9 @@ struct db_embedded;
  */
 int		 db_embedded_create(const struct server_config *, char **cause);
 
+/* True if the data directory already holds a cluster. */
+bool		 db_embedded_exists(const struct server_config *);
+
 /*
  * Starts the cluster, waits until it accepts connections and makes sure the
  * tdkt database exists. Returns the running cluster, or NULL with *cause set.

@@ -26,6 +26,11 @@ struct handler_entry {
 const struct handler_entry	*handlers_find(Tdkt__ClientEnvelope__BodyCase);
 
 extern const struct handler_entry	handler_ping_entry;
+extern const struct handler_entry	handler_calendar_entry;
 extern const struct handler_entry	handler_echo_entry;
+extern const struct handler_entry	handler_import_entry;
+extern const struct handler_entry	handler_rulebook_load_entry;
+extern const struct handler_entry	handler_rulebook_show_entry;
+extern const struct handler_entry	handler_units_list_entry;
 
 #endif

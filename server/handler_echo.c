@@ -9,11 +9,11 @@
 
 #include "handler.h"
 #include "server.h"
+#include "version.h"
 #include "wire.h"
 #include "worker_pool.h"
 
 #define ECHO_MAX_TEXT		(64 * 1024)
-#define ECHO_MAX_DELAY_MS	10000
 
 static void
 echo_done(void *arg, const struct job_outcome *out)
@@ -57,9 +57,18 @@ echo_exec(struct request *req)
 		    "echo text is longer than %d bytes", ECHO_MAX_TEXT);
 		return;
 	}
-	if (in->delay_ms > ECHO_MAX_DELAY_MS) {
+	if (in->delay_ms > TDKT_ECHO_MAX_DELAY_MS) {
 		request_fail(&req, TDKT__ERROR_CODE__ERROR_CODE_INVALID_ARGUMENT,
-		    "echo delay is longer than %d ms", ECHO_MAX_DELAY_MS);
+		    "echo delay is longer than %d ms", TDKT_ECHO_MAX_DELAY_MS);
+		return;
+	}
+	/*
+	 * The client is waiting: with no worker to run it, say so now rather
+	 * than after jobs.timeout_ms.
+	 */
+	if (!worker_pool_serves(req->server->pool, "echo")) {
+		request_fail(&req, TDKT__ERROR_CODE__ERROR_CODE_UNAVAILABLE,
+		    "no connected worker runs echo jobs");
 		return;
 	}
 	job.text = in->text;

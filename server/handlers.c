@@ -8,6 +8,11 @@
 static const struct handler_entry *const handlers_table[] = {
 	&handler_ping_entry,
 	&handler_echo_entry,
+	&handler_calendar_entry,
+	&handler_import_entry,
+	&handler_rulebook_load_entry,
+	&handler_rulebook_show_entry,
+	&handler_units_list_entry,
 };
 
 const struct handler_entry *

@@ -46,25 +46,33 @@ usage(FILE *fp)
 	cfg_write_help(fp, server_config_options, server_config_noptions);
 }
 
-/* Creates `dir` if needed and returns its absolute path; NULL with *cause. */
+/*
+ * Creates `dir` if needed and returns its absolute path; NULL with *cause.
+ * Only a directory made here gets its mode set: an existing one (say /tmp)
+ * is the administrator's.
+ */
 static char *
 make_data_dir(const char *dir, char **cause)
 {
 	/* Root runs PostgreSQL as another user, which must be able to enter it. */
 	mode_t	 mode = geteuid() == 0 ? 0711 : 0700;
+	bool	 created = true;
 	char	*abs;
 
-	if (mkdir(dir, mode) < 0 && errno != EEXIST) {
-		*cause = xasprintf("could not create \"%s\": %s", dir,
-		    strerror(errno));
-		return NULL;
+	if (mkdir(dir, mode) < 0) {
+		if (errno != EEXIST) {
+			*cause = xasprintf("could not create \"%s\": %s", dir,
+			    strerror(errno));
+			return NULL;
+		}
+		created = false;
 	}
 	if ((abs = realpath(dir, NULL)) == NULL) {
 		*cause = xasprintf("could not resolve \"%s\": %s", dir,
 		    strerror(errno));
 		return NULL;
 	}
-	if (chmod(abs, mode) < 0) {
+	if (created && chmod(abs, mode) < 0) {
 		*cause = xasprintf("could not set the mode of \"%s\": %s", abs,
 		    strerror(errno));
 		free(abs);
@@ -145,7 +153,12 @@ cmd_init(struct server_config *conf, int argc, char **argv)
 		goto out;
 	}
 	if (server_config_embedded(conf)) {
-		if (db_embedded_create(conf, &cause) < 0 ||
+		/*
+		 * A cluster without a configuration is what an init that
+		 * failed after initdb leaves: carry on from there.
+		 */
+		if ((!db_embedded_exists(conf) &&
+		    db_embedded_create(conf, &cause) < 0) ||
 		    (pg = db_embedded_start(conf, &cause)) == NULL ||
 		    db_migrations_run(db_embedded_conninfo(pg), &version,
 		    &cause) < 0)

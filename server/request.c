@@ -13,6 +13,7 @@
 #include "log.h"
 #include "request.h"
 #include "server.h"
+#include "utf8.h"
 #include "version.h"
 #include "wire.h"
 #include "xmalloc.h"
@@ -76,6 +77,7 @@ request_fail(struct request **reqp, Tdkt__ErrorCode code, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(detail, sizeof detail, fmt, ap);
 	va_end(ap);
+	utf8_trim_partial(detail);	/* a reply must stay valid UTF-8 */
 	wire_error_fill(&error, code, detail);
 	reply.body_case = TDKT__CLIENT_ENVELOPE__BODY_ERROR;
 	reply.error = &error;

@@ -58,6 +58,13 @@ server_client_dispatch(struct server *s, struct sock_message *m)
 		return;
 	}
 	req->name = h->name;
+	/* This request is counted in requests_live already. */
+	if (s->requests_live > (size_t)s->conf->limits_max_requests) {
+		request_fail(&req, TDKT__ERROR_CODE__ERROR_CODE_UNAVAILABLE,
+		    "the server is serving %lld requests, its limit",
+		    (long long)s->conf->limits_max_requests);
+		return;
+	}
 	if (s->stopping) {
 		request_fail(&req, TDKT__ERROR_CODE__ERROR_CODE_SHUTTING_DOWN,
 		    "the server is shutting down");

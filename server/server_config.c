@@ -16,53 +16,62 @@ const struct cfg_option server_config_options[] = {
 	{ "data_dir", CFG_STRING, OPT(data_dir), "/var/lib/tdkt", 0, 0, NULL,
 	  "Directory of the server's own files: this configuration as written "
 	  "by `tdkt-server init`, the embedded PostgreSQL cluster (pg/), its "
-	  "socket (run/) and logs (log/)." },
+	  "socket (run/) and logs (log/).", CFG_ABSOLUTE },
 	{ "listen.clients", CFG_STRING, OPT(listen_clients),
 	  "tcp://127.0.0.1:7450", 0, 0, NULL,
-	  "ZeroMQ endpoint of the ROUTER socket that clients (tdkt) connect to." },
+	  "ZeroMQ endpoint of the ROUTER socket that clients (tdkt) connect to.",
+	  CFG_NONEMPTY },
 	{ "listen.workers", CFG_STRING, OPT(listen_workers),
 	  "tcp://127.0.0.1:7451", 0, 0, NULL,
-	  "ZeroMQ endpoint of the ROUTER socket that workers connect to." },
+	  "ZeroMQ endpoint of the ROUTER socket that workers connect to.",
+	  CFG_NONEMPTY },
 	{ "listen.events", CFG_STRING, OPT(listen_events),
 	  "tcp://127.0.0.1:7452", 0, 0, NULL,
-	  "ZeroMQ endpoint of the PUB socket that publishes live events." },
+	  "ZeroMQ endpoint of the PUB socket that publishes live events.",
+	  CFG_NONEMPTY },
 	{ "database.url", CFG_STRING, OPT(database_url), "", 0, 0, NULL,
 	  "libpq connection string or URI of the PostgreSQL database, e.g. "
 	  "\"postgresql://tdkt@db.example/tdkt\". Empty: the server runs its own "
-	  "private PostgreSQL cluster under data_dir." },
+	  "private PostgreSQL cluster under data_dir.", 0 },
 	{ "database.pg_bindir", CFG_STRING, OPT(database_pg_bindir), "", 0, 0, NULL,
 	  "Directory holding initdb and postgres for the embedded cluster. Empty: "
-	  "the newest /usr/lib/postgresql/*/bin, else the PATH." },
+	  "the newest /usr/lib/postgresql/*/bin, else the PATH.", 0 },
 	{ "database.run_as", CFG_STRING, OPT(database_run_as), "postgres", 0, 0, NULL,
 	  "Unprivileged user that runs the embedded cluster when the server is "
-	  "started as root (PostgreSQL refuses to run as root)." },
+	  "started as root (PostgreSQL refuses to run as root).", CFG_NONEMPTY },
 	{ "database.fsync", CFG_BOOL, OPT(database_fsync), "true", 0, 0, NULL,
 	  "Whether the embedded cluster flushes to disk. Turn off only for "
-	  "throwaway test clusters: a crash then loses acknowledged data." },
+	  "throwaway test clusters: a crash then loses acknowledged data.", 0 },
 	{ "limits.max_message_bytes", CFG_INT, OPT(limits_max_message_bytes),
-	  "1048576", 4096, 64 * 1024 * 1024, NULL,
+	  "16777216", 4096, 256 * 1024 * 1024, NULL,
 	  "Largest message accepted on any socket; a peer that sends more is "
-	  "disconnected." },
+	  "disconnected. Imports of a whole province's units and staff are "
+	  "the largest messages.", 0 },
 	{ "limits.request_memory_bytes", CFG_INT, OPT(limits_request_memory_bytes),
-	  "8388608", 65536, 512 * 1024 * 1024, NULL,
+	  "33554432", 65536, 1024 * 1024 * 1024, NULL,
 	  "Memory budget of one request while it is decoded and served; a "
-	  "request that needs more is refused as too large." },
+	  "request that needs more is refused as too large.", 0 },
+	{ "limits.max_requests", CFG_INT, OPT(limits_max_requests), "10000", 1,
+	  1000000, NULL,
+	  "Requests being served at once, all clients together; past it a new "
+	  "request is answered at once with an unavailable error, so no client "
+	  "can make the server hold more than this.", 0 },
 	{ "workers.heartbeat_ms", CFG_INT, OPT(workers_heartbeat_ms), "1000",
 	  100, 60000, NULL,
-	  "Interval of heartbeats to and from workers." },
+	  "Interval of heartbeats to and from workers.", 0 },
 	{ "workers.liveness", CFG_INT, OPT(workers_liveness), "4", 2, 20, NULL,
 	  "Heartbeat intervals of silence after which a worker is taken for "
-	  "dead and its jobs are handed to others." },
+	  "dead and its jobs are handed to others.", 0 },
 	{ "jobs.timeout_ms", CFG_INT, OPT(jobs_timeout_ms), "30000", 1000,
 	  3600000, NULL,
 	  "How long a job a client waits for (such as echo) may wait for a "
-	  "worker and run before the client is told it timed out." },
+	  "worker and run before the client is told it timed out.", 0 },
 	{ "shutdown.grace_ms", CFG_INT, OPT(shutdown_grace_ms), "5000", 0, 600000,
 	  NULL,
 	  "On SIGTERM or SIGINT, how long requests in progress may take to "
-	  "finish before they are answered with a shutting-down error." },
+	  "finish before they are answered with a shutting-down error.", 0 },
 	{ "log.level", CFG_ENUM, OPT(log_level), "info", 0, 0, log_levels,
-	  "Most verbose level written to stderr." },
+	  "Most verbose level written to stderr.", 0 },
 };
 const size_t server_config_noptions =
     sizeof server_config_options / sizeof server_config_options[0];

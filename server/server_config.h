@@ -21,6 +21,7 @@ struct server_config {
 	bool	 database_fsync;
 	int64_t	 limits_max_message_bytes;
 	int64_t	 limits_request_memory_bytes;
+	int64_t	 limits_max_requests;
 	int64_t	 workers_heartbeat_ms;
 	int64_t	 workers_liveness;
 	int64_t	 jobs_timeout_ms;

@@ -16,8 +16,10 @@
  *        worker_pool_remove_worker (requeued, attempts + 1)
  *
  * Invariants:
- * 1. w->in_flight == number of jobs (running or abandoned) held by w, and
- *    never exceeds w->capacity.
+ * 1. w->in_flight == number of jobs (running or abandoned) held by w; the
+ *    pool sends w a job only while both it and what w itself reports
+ *    running (w->busy: jobs from before a reconnect count too) are below
+ *    w->capacity.
  * 2. A result is accepted only under the job's current lease token, which
  *    only the worker holding the job knows (also after it reconnected);
  *    anything else is acknowledged and dropped.
@@ -56,7 +58,8 @@ struct worker {
 	size_t		 id_len;
 	char		*name;
 	uint32_t	 capacity;
-	uint32_t	 in_flight;
+	uint32_t	 in_flight;	/* jobs of ours it holds */
+	uint32_t	 busy;		/* jobs it says it runs (Ready, Heartbeat) */
 	char		**kinds;
 	size_t		 nkinds;
 	uint64_t	 done;
@@ -281,7 +284,7 @@ worker_pool_pick(struct worker_pool *pool, const char *kind)
 
 	for (struct worker *w = pool->workers; w != NULL; w = w->next) {
 		if (w->draining || w->in_flight >= w->capacity ||
-		    !worker_pool_has_kind(w, kind))
+		    w->busy >= w->capacity || !worker_pool_has_kind(w, kind))
 			continue;
 		if (best == NULL || w->last_dispatch_ms < best->last_dispatch_ms)
 			best = w;
@@ -398,6 +401,7 @@ worker_pool_on_ready(struct worker_pool *pool, const void *id, size_t id_len,
 	w->id_len = id_len;
 	w->name = xstrdup(ready->name[0] != '\0' ? ready->name : "(unnamed)");
 	w->capacity = ready->capacity;
+	w->busy = ready->running;
 	w->kinds = xcalloc(ready->n_kinds, sizeof *w->kinds);
 	for (size_t i = 0; i < ready->n_kinds; i++)
 		w->kinds[i] = xstrdup(ready->kinds[i]);
@@ -446,8 +450,14 @@ worker_pool_on_result(struct worker_pool *pool, struct worker *w,
 		return;
 	}
 	job->worker->in_flight--;
+	if (w->busy > 0)
+		w->busy--;	/* until its next heartbeat says */
 	if (r->handed_back) {
-		/* A stopping worker gave it back unrun; it was no attempt. */
+		/*
+		 * Given back unrun (the worker is stopping or full): no
+		 * attempt, and no more jobs for it until it says otherwise.
+		 */
+		w->busy = w->capacity;
 		if (job->cb == NULL)
 			worker_pool_unlink_job(pool, job);
 		else {
@@ -525,6 +535,8 @@ worker_pool_on_message(struct worker_pool *pool, struct sock_message *m)
 		if (env->heartbeat->draining && !w->draining)
 			log_info("worker %s is stopping", w->name);
 		w->draining = env->heartbeat->draining;
+		w->busy = env->heartbeat->in_flight;
+		worker_pool_dispatch(pool);
 		break;
 	case TDKT__WORKER_ENVELOPE__BODY_RESULT:
 		worker_pool_on_result(pool, w, env->result);
@@ -614,6 +626,16 @@ worker_pool_tick(struct worker_pool *pool, int64_t now)
 	}
 	worker_pool_expire(pool, now);
 	worker_pool_dispatch(pool);
+}
+
+bool
+worker_pool_serves(const struct worker_pool *pool, const char *kind)
+{
+	for (const struct worker *w = pool->workers; w != NULL; w = w->next) {
+		if (!w->draining && worker_pool_has_kind(w, kind))
+			return true;
+	}
+	return false;
 }
 
 uint32_t

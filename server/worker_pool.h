@@ -15,6 +15,7 @@
 #ifndef TDKT_WORKER_POOL_H
 #define TDKT_WORKER_POOL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -45,7 +46,11 @@ void			 worker_pool_handle_input(struct worker_pool *);
 /* Heartbeats, dead workers, expired jobs, dispatch. */
 void			 worker_pool_tick(struct worker_pool *, int64_t now_ms);
 
+/* Workers connected. */
 uint32_t		 worker_pool_count(const struct worker_pool *);
+/* True if some connected worker runs jobs of `kind`. */
+bool			 worker_pool_serves(const struct worker_pool *,
+			    const char *kind);
 
 /*
  * Queues a job of `kind` with a copy of `payload`. `cb` runs exactly once:

@@ -11,10 +11,10 @@
 
 #include "arena.h"
 #include "job.h"
+#include "version.h"
 #include "wire.h"
 #include "xmalloc.h"
 
-#define ECHO_MAX_DELAY_MS	10000
 
 static void
 job_echo_run(const struct job_input *in, struct job_output *out)
@@ -36,8 +36,8 @@ job_echo_run(const struct job_input *in, struct job_output *out)
 		return;
 	}
 	if (job->delay_ms > 0) {
-		uint32_t delay = job->delay_ms > ECHO_MAX_DELAY_MS ?
-		    ECHO_MAX_DELAY_MS : job->delay_ms;
+		uint32_t delay = job->delay_ms > TDKT_ECHO_MAX_DELAY_MS ?
+		    TDKT_ECHO_MAX_DELAY_MS : job->delay_ms;
 		ts.tv_sec = delay / 1000;
 		ts.tv_nsec = (long)(delay % 1000) * 1000000L;
 		while (nanosleep(&ts, &ts) < 0 && errno == EINTR)

@@ -46,6 +46,7 @@
 #define WORKER_TICK_MS		100
 #define WORKER_BATCH		256
 #define WORKER_ARENA_BUDGET	(64 * 1024 * 1024)
+#define WORKER_MAX_NAME		128	/* the server's limit */
 
 struct worker_result {
 	struct worker_result	*next;
@@ -127,6 +128,7 @@ worker_connect(struct worker *w)
 	ready.kinds = (char **)jobs_names(&nkinds);
 	ready.n_kinds = nkinds;
 	ready.worker_version = TDKT_VERSION;
+	ready.running = w->running;
 	env.body_case = TDKT__WORKER_ENVELOPE__BODY_READY;
 	env.ready = &ready;
 	worker_send(w, &env);
@@ -341,6 +343,12 @@ worker_new(const struct worker_config *conf, char **cause)
 	w->signal_fd = -1;
 	w->name = conf->name[0] != '\0' ? xstrdup(conf->name) :
 	    worker_default_name();
+	if (strlen(w->name) > WORKER_MAX_NAME) {
+		/* The server refuses longer names; better said now, once. */
+		*cause = xasprintf("name \"%.20s...\" is longer than %d bytes",
+		    w->name, WORKER_MAX_NAME);
+		goto fail;
+	}
 	w->backoff_ms = conf->reconnect_min_ms;
 	w->arena = arena_new(WORKER_ARENA_BUDGET);
 
@@ -349,6 +357,7 @@ worker_new(const struct worker_config *conf, char **cause)
 	sigemptyset(&set);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);	/* read and ignored: a worker has nothing to reload */
 	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0 ||
 	    (w->signal_fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC)) < 0) {
 		*cause = xasprintf("could not set up signal handling: %s",

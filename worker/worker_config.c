@@ -13,32 +13,33 @@ static const char *const log_levels[] = { "error", "warn", "info", "debug", NULL
 
 const struct cfg_option worker_config_options[] = {
 	{ "server", CFG_STRING, OPT(server), "tcp://127.0.0.1:7451", 0, 0, NULL,
-	  "ZeroMQ endpoint of the server's worker socket (its listen.workers)." },
+	  "ZeroMQ endpoint of the server's worker socket (its listen.workers).",
+	  CFG_NONEMPTY },
 	{ "name", CFG_STRING, OPT(name), "", 0, 0, NULL,
-	  "Name shown to administrators. Empty: host:pid." },
+	  "Name shown to administrators. Empty: host:pid.", 0 },
 	{ "capacity", CFG_INT, OPT(capacity), "2", 1, 256, NULL,
 	  "Jobs this worker runs at once. The server never sends more, so this "
-	  "is also the worker's credit." },
+	  "is also the worker's credit.", 0 },
 	{ "heartbeat_ms", CFG_INT, OPT(heartbeat_ms), "1000", 100, 60000, NULL,
 	  "Interval of heartbeats to the server; keep it equal to the server's "
-	  "workers.heartbeat_ms." },
+	  "workers.heartbeat_ms.", 0 },
 	{ "liveness", CFG_INT, OPT(liveness), "4", 2, 20, NULL,
 	  "Heartbeat intervals of silence after which the server is taken for "
-	  "gone and the worker reconnects." },
+	  "gone and the worker reconnects.", 0 },
 	{ "reconnect.min_ms", CFG_INT, OPT(reconnect_min_ms), "500", 10, 60000, NULL,
 	  "First wait before reconnecting to a server that went away; it doubles "
-	  "on each failure." },
+	  "on each failure.", 0 },
 	{ "reconnect.max_ms", CFG_INT, OPT(reconnect_max_ms), "16000", 10, 600000,
-	  NULL, "Longest wait between reconnection attempts." },
+	  NULL, "Longest wait between reconnection attempts.", 0 },
 	{ "max_message_bytes", CFG_INT, OPT(max_message_bytes), "16777216", 4096,
 	  256 * 1024 * 1024, NULL,
-	  "Largest message accepted from the server." },
+	  "Largest message accepted from the server.", 0 },
 	{ "shutdown_grace_ms", CFG_INT, OPT(shutdown_grace_ms), "10000", 0, 600000,
 	  NULL,
 	  "On SIGTERM or SIGINT, how long running jobs may take to finish and "
-	  "have their results acknowledged before the worker exits anyway." },
+	  "have their results acknowledged before the worker exits anyway.", 0 },
 	{ "log.level", CFG_ENUM, OPT(log_level), "info", 0, 0, log_levels,
-	  "Most verbose level written to stderr." },
+	  "Most verbose level written to stderr.", 0 },
 };
 const size_t worker_config_noptions =
     sizeof worker_config_options / sizeof worker_config_options[0];

@@ -1,0 +1,137 @@
+/*
+ * handler_rulebook_load.c - `tdkt rulebook load FILE`: check and store a rulebook.
+ *
+ * The whole file is checked here first (rulebook_parse) and every problem is
+ * sent back at once; only a rulebook that passes goes to the database, which
+ * checks the unit codes it names and stores it as a new version in one
+ * statement.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "db_rulebook.h"
+#include "handler.h"
+#include "log.h"
+#include "rulebook.h"
+#include "server.h"
+#include "wire.h"
+#include "xmalloc.h"
+
+#define RULEBOOK_MAX_BYTES	(1024 * 1024)
+#define RULEBOOK_MAX_NAME	255
+#define RULEBOOK_MAX_PROBLEMS	200
+
+/* What a load needs until the database answers. */
+struct rulebook_load {
+	struct request	*req;
+	struct rulebook	*rb;
+	char		*issuer;
+	char		*period;
+};
+
+static void
+rulebook_load_free(struct rulebook_load *rl)
+{
+	rulebook_free(&rl->rb);
+	free(rl->issuer);
+	free(rl->period);
+	free(rl);
+}
+
+/* Refuses the file with its problems listed in the error. */
+static void
+rulebook_load_refuse(struct request **reqp, char **problems, size_t n)
+{
+	Tdkt__ClientEnvelope	reply = TDKT__CLIENT_ENVELOPE__INIT;
+	Tdkt__Error		error = TDKT__ERROR__INIT;
+	char			detail[128];
+
+	if (n > RULEBOOK_MAX_PROBLEMS)
+		n = RULEBOOK_MAX_PROBLEMS;
+	snprintf(detail, sizeof detail, "the rulebook has %zu problem%s", n,
+	    n == 1 ? "" : "s");
+	wire_error_fill(&error, TDKT__ERROR_CODE__ERROR_CODE_INVALID_ARGUMENT,
+	    detail);
+	error.message_vi = "Tệp quy định thi đua có lỗi; hãy sửa từng lỗi dưới đây";
+	error.problems = problems;
+	error.n_problems = n;
+	reply.body_case = TDKT__CLIENT_ENVELOPE__BODY_ERROR;
+	reply.error = &error;
+	request_reply(reqp, &reply);
+}
+
+static void
+rulebook_load_done(void *arg, const struct db_rulebook_loaded *loaded,
+    const char *error)
+{
+	struct rulebook_load	*rl = arg;
+	Tdkt__ClientEnvelope	 reply = TDKT__CLIENT_ENVELOPE__INIT;
+	Tdkt__RulebookLoadReply	 out = TDKT__RULEBOOK_LOAD_REPLY__INIT;
+
+	if (loaded == NULL) {
+		log_warnx("rulebook load: %s", error);
+		request_fail(&rl->req, TDKT__ERROR_CODE__ERROR_CODE_UNAVAILABLE,
+		    "could not store the rulebook: %s", error);
+	} else if (strcmp(loaded->outcome, "invalid") == 0)
+		rulebook_load_refuse(&rl->req, loaded->problems,
+		    loaded->nproblems);
+	else {
+		log_info("rulebook %s %s version %u: %s", rl->issuer, rl->period,
+		    loaded->version, loaded->outcome);
+		out.outcome = (char *)loaded->outcome;
+		out.issuer = rl->issuer;
+		out.period = rl->period;
+		out.version = loaded->version;
+		reply.body_case = TDKT__CLIENT_ENVELOPE__BODY_RULEBOOK_LOAD_REPLY;
+		reply.rulebook_load_reply = &out;
+		request_reply(&rl->req, &reply);
+	}
+	rulebook_load_free(rl);
+}
+
+static void
+rulebook_load_exec(struct request *req)
+{
+	const Tdkt__RulebookLoadRequest	*in = req->env->rulebook_load_request;
+	struct yamltree_errors		 errs = { 0 };
+	struct rulebook_load		*rl;
+	char				*source;
+
+	if (in->file_name[0] == '\0' || strlen(in->file_name) > RULEBOOK_MAX_NAME) {
+		request_fail(&req, TDKT__ERROR_CODE__ERROR_CODE_INVALID_ARGUMENT,
+		    "a file name of 1 to %d bytes is required", RULEBOOK_MAX_NAME);
+		return;
+	}
+	if (in->content.len > RULEBOOK_MAX_BYTES) {
+		request_fail(&req, TDKT__ERROR_CODE__ERROR_CODE_TOO_LARGE,
+		    "a rulebook is at most %d bytes", RULEBOOK_MAX_BYTES);
+		return;
+	}
+	/* Text for PostgreSQL: NUL-terminated (yamltree refuses inner NULs). */
+	source = xmalloc(in->content.len + 1);
+	memcpy(source, in->content.data, in->content.len);
+	source[in->content.len] = '\0';
+
+	rl = xcalloc(1, sizeof *rl);
+	rl->req = req;
+	rl->rb = rulebook_parse(in->file_name, source, in->content.len, &errs);
+	if (rl->rb == NULL) {
+		rulebook_load_refuse(&rl->req, errs.items, errs.n);
+		yamltree_errors_free(&errs);
+		rulebook_load_free(rl);
+		free(source);
+		return;
+	}
+	rl->issuer = xstrdup(rl->rb->issuer.code);
+	rl->period = xstrdup(rl->rb->period);
+	db_rulebook_load(req->server->db, rl->rb, in->file_name, source,
+	    rulebook_load_done, rl);
+	free(source);
+}
+
+const struct handler_entry handler_rulebook_load_entry = {
+	.name = "rulebook-load",
+	.body_case = TDKT__CLIENT_ENVELOPE__BODY_RULEBOOK_LOAD_REQUEST,
+	.flags = HANDLER_NEEDS_DB,
+	.exec = rulebook_load_exec,
+};
