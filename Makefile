@@ -26,7 +26,8 @@ run: build
 	./scripts/run.sh "$(BUILD)" "$(DATA_DIR)"
 
 build-test: deps
-	cmake -S . -B $(TEST_BUILD) -DCMAKE_BUILD_TYPE=Debug -DTDKT_SANITIZE=ON
+	cmake -S . -B $(TEST_BUILD) -DCMAKE_BUILD_TYPE=Debug -DTDKT_SANITIZE=ON \
+	    -DTDKT_TEST_CLOCK=ON
 	cmake --build $(TEST_BUILD) -j$(JOBS)
 
 test: build-test

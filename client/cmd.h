@@ -54,6 +54,8 @@ extern const struct cmd_entry	cmd_ping_entry;
 extern const struct cmd_entry	cmd_calendar_entry;
 extern const struct cmd_entry	cmd_echo_entry;
 extern const struct cmd_entry	cmd_import_entry;
+extern const struct cmd_entry	cmd_register_entry;
+extern const struct cmd_entry	cmd_registrations_entry;
 extern const struct cmd_entry	cmd_rulebook_entry;
 extern const struct cmd_entry	cmd_units_entry;
 

@@ -17,6 +17,8 @@ static const struct cmd_entry *const cmds_table[] = {
 	&cmd_import_entry,
 	&cmd_rulebook_entry,
 	&cmd_calendar_entry,
+	&cmd_register_entry,
+	&cmd_registrations_entry,
 };
 
 #define CMDS_COUNT	(sizeof cmds_table / sizeof cmds_table[0])

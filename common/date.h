@@ -29,7 +29,11 @@ void	date_format_iso(int32_t date, char buf[DATE_BUF_SIZE]);
 /* Writes the Vietnamese form "dd/mm/yyyy" into buf. */
 void	date_format_vn(int32_t date, char buf[DATE_BUF_SIZE]);
 
-/* Today in Vietnam, from the wall clock. */
+/*
+ * Today in Vietnam, from the wall clock. In a build with TDKT_TEST_CLOCK
+ * (make test), the environment variable TDKT_TEST_TODAY=YYYY-MM-DD stands
+ * in for it.
+ */
 int32_t	date_today_vn(void);
 
 #endif

@@ -36,6 +36,8 @@ static const struct errors_entry errors_table[] = {
 	  "Tác vụ xử lý không thành công" },
 	{ TDKT__ERROR_CODE__ERROR_CODE_NOT_FOUND, "not_found",
 	  "Không tìm thấy dữ liệu yêu cầu" },
+	{ TDKT__ERROR_CODE__ERROR_CODE_DEADLINE_PASSED, "deadline_passed",
+	  "Đã quá thời hạn theo quy định thi đua" },
 };
 
 static const struct errors_entry *
