@@ -11,6 +11,7 @@
 
 #include <stdbool.h>
 
+#include "arena.h"
 #include "client_config.h"
 #include "conn.h"
 
@@ -40,6 +41,15 @@ const struct cmd_entry	*cmds_find(const char *name);
 void			 cmds_list(FILE *);
 /* Prints a command's usage and help. */
 void			 cmds_usage(FILE *, const struct cmd_entry *);
+
+/*
+ * Sends `req` and waits for an answer whose body is `expect`, unpacked into
+ * `a` and stored in *reply. Returns EXIT_OK, or, after reporting the failure
+ * (output_call_failed), the exit code to return.
+ */
+int			 cmds_call(struct cmd_ctx *, Tdkt__ClientEnvelope *req,
+			    Tdkt__ClientEnvelope__BodyCase expect, struct arena *a,
+			    Tdkt__ClientEnvelope **reply);
 
 /*
  * Reads the file at `path`, at most `max` bytes, NUL-terminated; returns it

@@ -42,8 +42,6 @@ calendar_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	const Tdkt__CalendarReply *r;
 	struct output_table	 t;
 	struct arena		*a;
-	enum conn_status	 status;
-	const char		*cause = NULL;
 	int32_t			 today = date_today_vn();
 	int			 ch, rc = EXIT_OK;
 
@@ -68,15 +66,9 @@ calendar_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	req.body_case = TDKT__CLIENT_ENVELOPE__BODY_CALENDAR_REQUEST;
 	req.calendar_request = &cal;
 	a = arena_new(16 * 1024 * 1024);
-	status = conn_call(ctx->conn, &req, a, &reply, &cause);
-	if (status == CONN_OK &&
-	    reply->body_case != TDKT__CLIENT_ENVELOPE__BODY_CALENDAR_REPLY) {
-		status = CONN_BAD_REPLY;
-		cause = "the server answered with something else";
-	}
-	if (status != CONN_OK) {
-		rc = output_call_failed(ctx->json, status, reply, cause,
-		    ctx->conf->server);
+	rc = cmds_call(ctx, &req,
+	    TDKT__CLIENT_ENVELOPE__BODY_CALENDAR_REPLY, a, &reply);
+	if (rc != EXIT_OK) {
 		arena_free(&a);
 		return rc;
 	}

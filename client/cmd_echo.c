@@ -26,8 +26,6 @@ echo_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	Tdkt__EchoRequest	 echo = TDKT__ECHO_REQUEST__INIT;
 	Tdkt__ClientEnvelope	*reply;
 	struct arena		*a;
-	enum conn_status	 status;
-	const char		*cause = NULL;
 	char			*text, *end;
 	size_t			 len = 0;
 	long			 delay = 0;
@@ -70,16 +68,10 @@ echo_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	req.body_case = TDKT__CLIENT_ENVELOPE__BODY_ECHO_REQUEST;
 	req.echo_request = &echo;
 	conn_set_timeout(ctx->conn, ctx->conf->timeout_ms + delay);
-	status = conn_call(ctx->conn, &req, a, &reply, &cause);
-	if (status == CONN_OK &&
-	    reply->body_case != TDKT__CLIENT_ENVELOPE__BODY_ECHO_REPLY) {
-		status = CONN_BAD_REPLY;
-		cause = "the server answered echo with something else";
-	}
-	if (status != CONN_OK)
-		rc = output_call_failed(ctx->json, status, reply, cause,
-		    ctx->conf->server);
-	else if (ctx->json) {
+	if ((rc = cmds_call(ctx, &req,
+	    TDKT__CLIENT_ENVELOPE__BODY_ECHO_REPLY, a, &reply)) != EXIT_OK)
+		goto out;
+	if (ctx->json) {
 		struct output_json j;
 
 		output_json_begin(&j, stdout);
@@ -92,6 +84,7 @@ echo_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		printf("%s\n(tiến trình xử lý %s, tác vụ %llu)\n",
 		    reply->echo_reply->text, reply->echo_reply->worker_name,
 		    (unsigned long long)reply->echo_reply->job_id);
+out:
 	arena_free(&a);
 	free(text);
 	return rc;

@@ -18,8 +18,7 @@ import_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	Tdkt__ImportRequest	 imp = TDKT__IMPORT_REQUEST__INIT;
 	Tdkt__ClientEnvelope	*reply;
 	struct arena		*a;
-	enum conn_status	 status;
-	const char		*cause = NULL, *what;
+	const char		*what;
 	char			*data;
 	size_t			 len;
 	int			 rc = EXIT_OK;
@@ -48,16 +47,10 @@ import_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	conn_set_timeout(ctx->conn, ctx->conf->timeout_ms +
 	    (int64_t)(len / 1024));
 	a = arena_new(4 * 1024 * 1024);
-	status = conn_call(ctx->conn, &req, a, &reply, &cause);
-	if (status == CONN_OK &&
-	    reply->body_case != TDKT__CLIENT_ENVELOPE__BODY_IMPORT_REPLY) {
-		status = CONN_BAD_REPLY;
-		cause = "the server answered with something else";
-	}
-	if (status != CONN_OK)
-		rc = output_call_failed(ctx->json, status, reply, cause,
-		    ctx->conf->server);
-	else if (ctx->json) {
+	if ((rc = cmds_call(ctx, &req,
+	    TDKT__CLIENT_ENVELOPE__BODY_IMPORT_REPLY, a, &reply)) != EXIT_OK)
+		goto out;
+	if (ctx->json) {
 		struct output_json j;
 
 		output_json_begin(&j, stdout);
@@ -68,6 +61,7 @@ import_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	} else
 		printf("Đã nhập %s: %u thêm mới, %u cập nhật.\n", what,
 		    reply->import_reply->created, reply->import_reply->updated);
+out:
 	arena_free(&a);
 	free(data);
 	return rc;

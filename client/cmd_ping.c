@@ -34,8 +34,6 @@ ping_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	Tdkt__ClientEnvelope	*reply;
 	const Tdkt__PingReply	*pong;
 	struct arena		*a;
-	enum conn_status	 status;
-	const char		*cause = NULL;
 	int64_t			 started;
 	double			 rtt_ms;
 	char			 uptime[64];
@@ -50,16 +48,10 @@ ping_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	req.body_case = TDKT__CLIENT_ENVELOPE__BODY_PING_REQUEST;
 	req.ping_request = &ping;
 	started = clock_monotonic_ms();
-	status = conn_call(ctx->conn, &req, a, &reply, &cause);
+	rc = cmds_call(ctx, &req,
+	    TDKT__CLIENT_ENVELOPE__BODY_PING_REPLY, a, &reply);
 	rtt_ms = (double)(clock_monotonic_ms() - started);
-	if (status == CONN_OK &&
-	    reply->body_case != TDKT__CLIENT_ENVELOPE__BODY_PING_REPLY) {
-		status = CONN_BAD_REPLY;
-		cause = "the server answered ping with something else";
-	}
-	if (status != CONN_OK) {
-		rc = output_call_failed(ctx->json, status, reply, cause,
-		    ctx->conf->server);
+	if (rc != EXIT_OK) {
 		arena_free(&a);
 		return rc;
 	}

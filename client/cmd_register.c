@@ -89,20 +89,12 @@ register_call(struct cmd_ctx *ctx, Tdkt__ClientEnvelope *req,
 {
 	Tdkt__ClientEnvelope	*reply;
 	struct arena		*a = arena_new(4 * 1024 * 1024);
-	enum conn_status	 status;
-	const char		*cause = NULL;
-	int			 rc = EXIT_OK;
+	int			 rc;
 	struct output_json	 j;
 
-	status = conn_call(ctx->conn, req, a, &reply, &cause);
-	if (status == CONN_OK && reply->body_case != expect) {
-		status = CONN_BAD_REPLY;
-		cause = "the server answered with something else";
-	}
-	if (status != CONN_OK)
-		rc = output_call_failed(ctx->json, status, reply, cause,
-		    ctx->conf->server);
-	else if (expect == TDKT__CLIENT_ENVELOPE__BODY_REGISTER_REPLY) {
+	if ((rc = cmds_call(ctx, req, expect, a, &reply)) != EXIT_OK)
+		goto out;
+	if (expect == TDKT__CLIENT_ENVELOPE__BODY_REGISTER_REPLY) {
 		const Tdkt__RegisterReply *r = reply->register_reply;
 
 		if (ctx->json) {
@@ -133,6 +125,7 @@ register_call(struct cmd_ctx *ctx, Tdkt__ClientEnvelope *req,
 			printf("Đã ghi nhận giao ước thi đua của %s (%s, kỳ %s).\n",
 			    r->block_name, r->issuer, r->period);
 	}
+out:
 	arena_free(&a);
 	return rc;
 }

@@ -24,8 +24,6 @@ registrations_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	const Tdkt__RegistrationsReply *r;
 	struct output_table	 t;
 	struct arena		*a;
-	enum conn_status	 status;
-	const char		*cause = NULL;
 	int			 ch, rc = EXIT_OK;
 
 	optind = 1;
@@ -46,15 +44,9 @@ registrations_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	req.body_case = TDKT__CLIENT_ENVELOPE__BODY_REGISTRATIONS_REQUEST;
 	req.registrations_request = &list;
 	a = arena_new(16 * 1024 * 1024);
-	status = conn_call(ctx->conn, &req, a, &reply, &cause);
-	if (status == CONN_OK && reply->body_case !=
-	    TDKT__CLIENT_ENVELOPE__BODY_REGISTRATIONS_REPLY) {
-		status = CONN_BAD_REPLY;
-		cause = "the server answered with something else";
-	}
-	if (status != CONN_OK) {
-		rc = output_call_failed(ctx->json, status, reply, cause,
-		    ctx->conf->server);
+	rc = cmds_call(ctx, &req,
+	    TDKT__CLIENT_ENVELOPE__BODY_REGISTRATIONS_REPLY, a, &reply);
+	if (rc != EXIT_OK) {
 		arena_free(&a);
 		return rc;
 	}

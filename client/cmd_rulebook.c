@@ -28,8 +28,7 @@ cmd_rulebook_load(struct cmd_ctx *ctx, int argc, char **argv)
 	Tdkt__ClientEnvelope	*reply;
 	const Tdkt__RulebookLoadReply *out;
 	struct arena		*a;
-	enum conn_status	 status;
-	const char		*cause = NULL, *base;
+	const char		*base;
 	char			*data;
 	size_t			 len;
 	int			 rc = EXIT_OK;
@@ -47,16 +46,10 @@ cmd_rulebook_load(struct cmd_ctx *ctx, int argc, char **argv)
 	req.body_case = TDKT__CLIENT_ENVELOPE__BODY_RULEBOOK_LOAD_REQUEST;
 	req.rulebook_load_request = &load;
 	a = arena_new(RULEBOOK_ARENA_BUDGET);
-	status = conn_call(ctx->conn, &req, a, &reply, &cause);
-	if (status == CONN_OK &&
-	    reply->body_case != TDKT__CLIENT_ENVELOPE__BODY_RULEBOOK_LOAD_REPLY) {
-		status = CONN_BAD_REPLY;
-		cause = "the server answered with something else";
-	}
-	if (status != CONN_OK)
-		rc = output_call_failed(ctx->json, status, reply, cause,
-		    ctx->conf->server);
-	else if (ctx->json) {
+	if ((rc = cmds_call(ctx, &req,
+	    TDKT__CLIENT_ENVELOPE__BODY_RULEBOOK_LOAD_REPLY, a, &reply)) != EXIT_OK)
+		goto out;
+	if (ctx->json) {
 		struct output_json j;
 
 		out = reply->rulebook_load_reply;
@@ -77,6 +70,7 @@ cmd_rulebook_load(struct cmd_ctx *ctx, int argc, char **argv)
 			printf("Đã nạp quy định thi đua của %s kỳ %s, phiên bản "
 			    "%u.\n", out->issuer, out->period, out->version);
 	}
+out:
 	arena_free(&a);
 	free(data);
 	return rc;
@@ -194,8 +188,6 @@ cmd_rulebook_show(struct cmd_ctx *ctx, int argc, char **argv)
 	struct yamltree_errors	 errs = { 0 };
 	struct rulebook		*rb;
 	struct arena		*a;
-	enum conn_status	 status;
-	const char		*cause = NULL;
 	char			*end;
 	int			 ch, rc = EXIT_OK;
 
@@ -225,15 +217,9 @@ cmd_rulebook_show(struct cmd_ctx *ctx, int argc, char **argv)
 	req.body_case = TDKT__CLIENT_ENVELOPE__BODY_RULEBOOK_SHOW_REQUEST;
 	req.rulebook_show_request = &show;
 	a = arena_new(RULEBOOK_ARENA_BUDGET);
-	status = conn_call(ctx->conn, &req, a, &reply, &cause);
-	if (status == CONN_OK &&
-	    reply->body_case != TDKT__CLIENT_ENVELOPE__BODY_RULEBOOK_SHOW_REPLY) {
-		status = CONN_BAD_REPLY;
-		cause = "the server answered with something else";
-	}
-	if (status != CONN_OK) {
-		rc = output_call_failed(ctx->json, status, reply, cause,
-		    ctx->conf->server);
+	rc = cmds_call(ctx, &req,
+	    TDKT__CLIENT_ENVELOPE__BODY_RULEBOOK_SHOW_REPLY, a, &reply);
+	if (rc != EXIT_OK) {
 		arena_free(&a);
 		return rc;
 	}

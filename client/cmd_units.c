@@ -93,8 +93,6 @@ units_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	Tdkt__UnitsListRequest	 list = TDKT__UNITS_LIST_REQUEST__INIT;
 	Tdkt__ClientEnvelope	*reply;
 	struct arena		*a;
-	enum conn_status	 status;
-	const char		*cause = NULL;
 	bool			 tree = false;
 	int			 ch, rc = EXIT_OK;
 
@@ -116,21 +114,16 @@ units_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	req.body_case = TDKT__CLIENT_ENVELOPE__BODY_UNITS_LIST_REQUEST;
 	req.units_list_request = &list;
 	a = arena_new((size_t)ctx->conf->max_message_bytes * 4);
-	status = conn_call(ctx->conn, &req, a, &reply, &cause);
-	if (status == CONN_OK &&
-	    reply->body_case != TDKT__CLIENT_ENVELOPE__BODY_UNITS_LIST_REPLY) {
-		status = CONN_BAD_REPLY;
-		cause = "the server answered with something else";
-	}
-	if (status != CONN_OK)
-		rc = output_call_failed(ctx->json, status, reply, cause,
-		    ctx->conf->server);
-	else if (ctx->json)
+	if ((rc = cmds_call(ctx, &req,
+	    TDKT__CLIENT_ENVELOPE__BODY_UNITS_LIST_REPLY, a, &reply)) != EXIT_OK)
+		goto out;
+	if (ctx->json)
 		units_print_json(reply->units_list_reply);
 	else if (tree)
 		units_print_tree(reply->units_list_reply);
 	else
 		units_print_table(reply->units_list_reply);
+out:
 	arena_free(&a);
 	return rc;
 }

@@ -90,3 +90,22 @@ cmds_read_file(const char *path, size_t max, size_t *len)
 	return data;
 }
 
+
+int
+cmds_call(struct cmd_ctx *ctx, Tdkt__ClientEnvelope *req,
+    Tdkt__ClientEnvelope__BodyCase expect, struct arena *a,
+    Tdkt__ClientEnvelope **reply)
+{
+	enum conn_status	 status;
+	const char		*cause = NULL;
+
+	status = conn_call(ctx->conn, req, a, reply, &cause);
+	if (status == CONN_OK && (*reply)->body_case != expect) {
+		status = CONN_BAD_REPLY;
+		cause = "the server answered with something else";
+	}
+	if (status == CONN_OK)
+		return EXIT_OK;
+	return output_call_failed(ctx->json, status, *reply, cause,
+	    ctx->conf->server);
+}

@@ -442,3 +442,18 @@ db_exec_blocking(PGconn *conn, const char *sql, char **cause)
 	PQclear(res);
 	return rc;
 }
+
+size_t
+db_split_lines(char *text, char ***lines)
+{
+	char	*line, *save;
+	size_t	 n = 0;
+
+	*lines = NULL;
+	for (line = strtok_r(text, "\n", &save); line != NULL;
+	    line = strtok_r(NULL, "\n", &save)) {
+		*lines = xreallocarray(*lines, n + 1, sizeof **lines);
+		(*lines)[n++] = line;
+	}
+	return n;
+}

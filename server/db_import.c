@@ -19,7 +19,7 @@ db_import_done(void *arg, const PGresult *res, const char *error)
 {
 	struct db_import_call	*call = arg;
 	struct db_import_result	 result = { 0 };
-	char			*problems = NULL, *line, *save;
+	char			*problems = NULL;
 
 	if (error != NULL || PQntuples(res) != 1) {
 		call->cb(call->arg, NULL, error != NULL ? error :
@@ -31,12 +31,7 @@ db_import_done(void *arg, const PGresult *res, const char *error)
 	result.updated = (uint32_t)strtoul(PQgetvalue(res, 0, 1), NULL, 10);
 	if (!PQgetisnull(res, 0, 2)) {
 		problems = xstrdup(PQgetvalue(res, 0, 2));
-		for (line = strtok_r(problems, "\n", &save); line != NULL;
-		    line = strtok_r(NULL, "\n", &save)) {
-			result.problems = xreallocarray(result.problems,
-			    result.nproblems + 1, sizeof *result.problems);
-			result.problems[result.nproblems++] = line;
-		}
+		result.nproblems = db_split_lines(problems, &result.problems);
 	}
 	call->cb(call->arg, &result, NULL);
 	free(result.problems);

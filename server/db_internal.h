@@ -35,4 +35,12 @@ PGconn	*db_connect_blocking(const char *conninfo, char **cause);
 /* Runs a command on a blocking connection; 0, or -1 with *cause set. */
 int	db_exec_blocking(PGconn *, const char *sql, char **cause);
 
+/*
+ * Splits `text` (modified in place) into its non-empty lines: returns how
+ * many and sets *lines to a new array of pointers into `text` (caller frees
+ * the array, not the lines). For the problems SQL functions return, one per
+ * line.
+ */
+size_t	db_split_lines(char *text, char ***lines);
+
 #endif

@@ -32,7 +32,7 @@ db_registration_save_done(void *arg, const PGresult *res, const char *error)
 {
 	struct db_registration_call	*call = arg;
 	struct db_registration_saved	 s = { 0 };
-	char				*problems = NULL, *line, *save;
+	char				*problems = NULL;
 
 	if (error != NULL || PQntuples(res) != 1) {
 		call->save_cb(call->arg, NULL, error != NULL ? error :
@@ -49,12 +49,7 @@ db_registration_save_done(void *arg, const PGresult *res, const char *error)
 	s.deadline = PQgetvalue(res, 0, 6);
 	if (!PQgetisnull(res, 0, 7)) {
 		problems = xstrdup(PQgetvalue(res, 0, 7));
-		for (line = strtok_r(problems, "\n", &save); line != NULL;
-		    line = strtok_r(NULL, "\n", &save)) {
-			s.problems = xreallocarray(s.problems, s.nproblems + 1,
-			    sizeof *s.problems);
-			s.problems[s.nproblems++] = line;
-		}
+		s.nproblems = db_split_lines(problems, &s.problems);
 	}
 	call->save_cb(call->arg, &s, NULL);
 	free(s.problems);

@@ -309,7 +309,7 @@ db_rulebook_load_done(void *arg, const PGresult *res, const char *error)
 	struct db_rulebook_call		*call = arg;
 	db_rulebook_load_cb		*cb = call->load_cb;
 	struct db_rulebook_loaded	 loaded = { 0 };
-	char				*problems = NULL, *line, *save;
+	char				*problems = NULL;
 
 	if (error != NULL || PQntuples(res) != 1) {
 		cb(call->arg, NULL, error != NULL ? error :
@@ -322,12 +322,7 @@ db_rulebook_load_done(void *arg, const PGresult *res, const char *error)
 	if (!PQgetisnull(res, 0, 2)) {
 		/* One problem per line, already "file:line:col: message". */
 		problems = xstrdup(PQgetvalue(res, 0, 2));
-		for (line = strtok_r(problems, "\n", &save); line != NULL;
-		    line = strtok_r(NULL, "\n", &save)) {
-			loaded.problems = xreallocarray(loaded.problems,
-			    loaded.nproblems + 1, sizeof *loaded.problems);
-			loaded.problems[loaded.nproblems++] = line;
-		}
+		loaded.nproblems = db_split_lines(problems, &loaded.problems);
 	}
 	cb(call->arg, &loaded, NULL);
 	free(loaded.problems);

@@ -13,31 +13,11 @@
 #include "handler.h"
 #include "log.h"
 #include "server.h"
-#include "wire.h"
 #include "xmalloc.h"
 
 #define IMPORT_MAX_NAME		255
-#define IMPORT_MAX_PROBLEMS	200
-
-static void
-import_refuse(struct request **reqp, char **problems, size_t n)
-{
-	Tdkt__ClientEnvelope	reply = TDKT__CLIENT_ENVELOPE__INIT;
-	Tdkt__Error		error = TDKT__ERROR__INIT;
-	char			detail[128];
-
-	snprintf(detail, sizeof detail, "the file has %zu problem%s; nothing "
-	    "was imported", n, n == 1 ? "" : "s");
-	wire_error_fill(&error, TDKT__ERROR_CODE__ERROR_CODE_INVALID_ARGUMENT,
-	    detail);
-	error.message_vi = "Tệp có lỗi nên chưa nhập dữ liệu nào; hãy sửa các "
-	    "lỗi dưới đây rồi nhập lại";
-	error.problems = problems;
-	error.n_problems = n > IMPORT_MAX_PROBLEMS ? IMPORT_MAX_PROBLEMS : n;
-	reply.body_case = TDKT__CLIENT_ENVELOPE__BODY_ERROR;
-	reply.error = &error;
-	request_reply(reqp, &reply);
-}
+#define IMPORT_REFUSED \
+	"Tệp có lỗi nên chưa nhập dữ liệu nào; hãy sửa các lỗi dưới đây rồi nhập lại"
 
 static void
 import_done(void *arg, const struct db_import_result *result,
@@ -54,7 +34,8 @@ import_done(void *arg, const struct db_import_result *result,
 		return;
 	}
 	if (result->nproblems > 0) {
-		import_refuse(&req, result->problems, result->nproblems);
+		request_refuse(&req, IMPORT_REFUSED, result->problems,
+		    result->nproblems);
 		return;
 	}
 	out.created = result->created;
@@ -94,7 +75,7 @@ import_exec(struct request *req)
 	    &nrows, &errs);
 	free(text);
 	if (json == NULL) {
-		import_refuse(&req, errs.items, errs.n);
+		request_refuse(&req, IMPORT_REFUSED, errs.items, errs.n);
 		yamltree_errors_free(&errs);
 		return;
 	}

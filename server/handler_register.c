@@ -17,28 +17,10 @@
 #include "jsonw.h"
 #include "log.h"
 #include "server.h"
-#include "wire.h"
 #include "xmalloc.h"
 
 #define REGISTER_MAX_ITEMS	5000
 #define REGISTER_MAX_TARGETS	2000
-
-static void
-register_refuse(struct request **reqp, char **problems, size_t n)
-{
-	Tdkt__ClientEnvelope	reply = TDKT__CLIENT_ENVELOPE__INIT;
-	Tdkt__Error		error = TDKT__ERROR__INIT;
-
-	wire_error_fill(&error, TDKT__ERROR_CODE__ERROR_CODE_INVALID_ARGUMENT,
-	    "some registrations are not possible; none was saved");
-	error.message_vi = "Có đăng ký không hợp lệ nên chưa lưu đăng ký nào; "
-	    "hãy sửa các lỗi dưới đây";
-	error.problems = problems;
-	error.n_problems = n > 200 ? 200 : n;
-	reply.body_case = TDKT__CLIENT_ENVELOPE__BODY_ERROR;
-	reply.error = &error;
-	request_reply(reqp, &reply);
-}
 
 static void
 register_done(void *arg, const struct db_registration_saved *s,
@@ -64,7 +46,8 @@ register_done(void *arg, const struct db_registration_saved *s,
 		    "registration under %s's rulebook for %s closed on %s",
 		    s->issuer, s->period, s->deadline);
 	else if (strcmp(s->outcome, "invalid") == 0)
-		register_refuse(&req, s->problems, s->nproblems);
+		request_refuse(&req, "Có đăng ký không hợp lệ nên chưa lưu đăng ký "
+		    "nào; hãy sửa các lỗi dưới đây", s->problems, s->nproblems);
 	else {
 		out.issuer = (char *)s->issuer;
 		out.period = (char *)s->period;

@@ -14,12 +14,12 @@
 #include "log.h"
 #include "rulebook.h"
 #include "server.h"
-#include "wire.h"
 #include "xmalloc.h"
 
 #define RULEBOOK_MAX_BYTES	(1024 * 1024)
 #define RULEBOOK_MAX_NAME	255
-#define RULEBOOK_MAX_PROBLEMS	200
+#define RULEBOOK_REFUSED \
+	"Tệp quy định thi đua có lỗi nên chưa được nạp; hãy sửa từng lỗi dưới đây"
 
 /* What a load needs until the database answers. */
 struct rulebook_load {
@@ -38,28 +38,6 @@ rulebook_load_free(struct rulebook_load *rl)
 	free(rl);
 }
 
-/* Refuses the file with its problems listed in the error. */
-static void
-rulebook_load_refuse(struct request **reqp, char **problems, size_t n)
-{
-	Tdkt__ClientEnvelope	reply = TDKT__CLIENT_ENVELOPE__INIT;
-	Tdkt__Error		error = TDKT__ERROR__INIT;
-	char			detail[128];
-
-	if (n > RULEBOOK_MAX_PROBLEMS)
-		n = RULEBOOK_MAX_PROBLEMS;
-	snprintf(detail, sizeof detail, "the rulebook has %zu problem%s", n,
-	    n == 1 ? "" : "s");
-	wire_error_fill(&error, TDKT__ERROR_CODE__ERROR_CODE_INVALID_ARGUMENT,
-	    detail);
-	error.message_vi = "Tệp quy định thi đua có lỗi; hãy sửa từng lỗi dưới đây";
-	error.problems = problems;
-	error.n_problems = n;
-	reply.body_case = TDKT__CLIENT_ENVELOPE__BODY_ERROR;
-	reply.error = &error;
-	request_reply(reqp, &reply);
-}
-
 static void
 rulebook_load_done(void *arg, const struct db_rulebook_loaded *loaded,
     const char *error)
@@ -73,7 +51,7 @@ rulebook_load_done(void *arg, const struct db_rulebook_loaded *loaded,
 		request_fail(&rl->req, TDKT__ERROR_CODE__ERROR_CODE_UNAVAILABLE,
 		    "could not store the rulebook: %s", error);
 	} else if (strcmp(loaded->outcome, "invalid") == 0)
-		rulebook_load_refuse(&rl->req, loaded->problems,
+		request_refuse(&rl->req, RULEBOOK_REFUSED, loaded->problems,
 		    loaded->nproblems);
 	else {
 		log_info("rulebook %s %s version %u: %s", rl->issuer, rl->period,
@@ -116,7 +94,7 @@ rulebook_load_exec(struct request *req)
 	rl->req = req;
 	rl->rb = rulebook_parse(in->file_name, source, in->content.len, &errs);
 	if (rl->rb == NULL) {
-		rulebook_load_refuse(&rl->req, errs.items, errs.n);
+		request_refuse(&rl->req, RULEBOOK_REFUSED, errs.items, errs.n);
 		yamltree_errors_free(&errs);
 		rulebook_load_free(rl);
 		free(source);

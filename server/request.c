@@ -83,3 +83,23 @@ request_fail(struct request **reqp, Tdkt__ErrorCode code, const char *fmt, ...)
 	reply.error = &error;
 	request_reply(reqp, &reply);
 }
+
+void
+request_refuse(struct request **reqp, const char *message_vi, char **problems,
+    size_t n)
+{
+	Tdkt__ClientEnvelope	reply = TDKT__CLIENT_ENVELOPE__INIT;
+	Tdkt__Error		error = TDKT__ERROR__INIT;
+	char			detail[128];
+
+	snprintf(detail, sizeof detail, "%zu problem%s found; nothing was saved",
+	    n, n == 1 ? "" : "s");
+	wire_error_fill(&error, TDKT__ERROR_CODE__ERROR_CODE_INVALID_ARGUMENT,
+	    detail);
+	error.message_vi = (char *)message_vi;
+	error.problems = problems;
+	error.n_problems = n > REQUEST_MAX_PROBLEMS ? REQUEST_MAX_PROBLEMS : n;
+	reply.body_case = TDKT__CLIENT_ENVELOPE__BODY_ERROR;
+	reply.error = &error;
+	request_reply(reqp, &reply);
+}

@@ -44,4 +44,14 @@ void		 request_reply(struct request **reqp, Tdkt__ClientEnvelope *reply);
 void		 request_fail(struct request **reqp, Tdkt__ErrorCode code,
 		    const char *detail_fmt, ...) __attribute__((format(printf, 3, 4)));
 
+/*
+ * Refuses a file (a rulebook, an import, a list): an INVALID_ARGUMENT error
+ * whose Vietnamese message is `message_vi`, with every problem (at most
+ * REQUEST_MAX_PROBLEMS) for the person to fix at once. Frees the request.
+ */
+void		 request_refuse(struct request **reqp, const char *message_vi,
+		    char **problems, size_t n);
+
+#define REQUEST_MAX_PROBLEMS	200
+
 #endif

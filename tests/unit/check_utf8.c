@@ -6,7 +6,14 @@
  * text and every boundary code point pass, and each class of ill-formed input
  * (overlong forms, surrogates, values above U+10FFFF, truncated and stray
  * sequences, NUL) fails with bad_offset at the first bad byte.
+ *
+ * utf8_trim_partial repairs what snprintf leaves when it cuts Vietnamese
+ * text short: the tests cut two-, three- and four-byte characters after
+ * each of their bytes, check that whole characters are never touched, and
+ * truncate a sentence at every length to see that the result is always the
+ * longest valid prefix.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -183,6 +190,84 @@ START_TEST(test_utf8_two_byte_range)
 }
 END_TEST
 
+/* A string with its last character cut short, and what trimming leaves. */
+struct utf8_trim_case {
+	const char	*name;
+	const char	*s;
+	const char	*want;
+};
+
+static const struct utf8_trim_case utf8_trims[] = {
+	{ "empty", "", "" },
+	{ "ascii", "abc", "abc" },
+	{ "ends in ascii", "Trường", "Trường" },
+	{ "whole 2-byte", "Khiê", "Khiê" },
+	{ "whole 3-byte", "Lao động tiên tiế", "Lao động tiên tiế" },
+	{ "whole 4-byte", "a\xF0\x9F\x8E\x89", "a\xF0\x9F\x8E\x89" },
+	{ "whole 4-byte alone", "\xF0\x9F\x8E\x89", "\xF0\x9F\x8E\x89" },
+	{ "whole U+10FFFF", "\xF4\x8F\xBF\xBF", "\xF4\x8F\xBF\xBF" },
+	{ "whole U+0080", "x\xC2\x80", "x\xC2\x80" },
+	{ "2-byte, 1 left", "Khi\xC3", "Khi" },
+	{ "3-byte, 2 left", "Lao động ti\xE1\xBA", "Lao động ti" },
+	{ "3-byte, 1 left", "Lao động ti\xE1", "Lao động ti" },
+	{ "4-byte, 3 left", "x\xF0\x9F\x8E", "x" },
+	{ "4-byte, 2 left", "x\xF0\x9F", "x" },
+	{ "4-byte, 1 left", "x\xF0", "x" },
+	{ "only a 2-byte lead", "\xC3", "" },
+	{ "only 2 of 3", "\xE1\xBB", "" },
+	{ "only 3 of 4", "\xF0\x9F\x8E", "" },
+	{ "after a whole 2-byte", "é\xC3", "é" },
+	{ "after a whole 3-byte", "ệ\xE1\xBB", "ệ" },
+	{ "after a whole 4-byte", "\xF0\x9F\x8E\x89\xF0\x9F\x8E",
+	  "\xF0\x9F\x8E\x89" },
+	{ "after a space", "Nguyễn \xE1", "Nguyễn " },
+};
+
+START_TEST(test_utf8_trim_partial)
+{
+	const struct utf8_trim_case	*c = &utf8_trims[_i];
+	char				 buf[64];
+
+	ck_assert_uint_lt(strlen(c->s), sizeof buf);
+	strcpy(buf, c->s);
+	utf8_trim_partial(buf);
+	ck_assert_msg(strcmp(buf, c->want) == 0, "%s: \"%s\", expected \"%s\"",
+	    c->name, buf, c->want);
+	/* Trimming twice changes nothing more. */
+	utf8_trim_partial(buf);
+	ck_assert_str_eq(buf, c->want);
+}
+END_TEST
+
+/*
+ * A sentence truncated by snprintf at every length: trimming leaves the
+ * longest prefix that ends on a character boundary, and it is valid UTF-8.
+ */
+START_TEST(test_utf8_trim_after_snprintf)
+{
+	static const char	text[] =
+	    "Trường Tiểu học Nguyễn Bỉnh Khiêm \xF0\x9F\x8E\x89 đạt "
+	    "Lao động tiên tiến";
+	const size_t		len = sizeof text - 1;
+	char			buf[sizeof text];
+
+	for (size_t size = 1; size <= sizeof buf; size++) {
+		size_t	cut = size - 1, want = cut;
+
+		ck_assert_int_eq(snprintf(buf, size, "%s", text), (int)len);
+		ck_assert_uint_eq(strlen(buf), cut);
+		while (want < len && ((unsigned char)text[want] & 0xC0) == 0x80)
+			want--;
+		utf8_trim_partial(buf);
+		ck_assert_msg(strlen(buf) == want, "cut at %zu: %zu bytes "
+		    "left, expected %zu", cut, strlen(buf), want);
+		ck_assert(memcmp(buf, text, want) == 0);
+		ck_assert_msg(utf8_valid(buf, want, NULL), "cut at %zu: not "
+		    "valid", cut);
+	}
+}
+END_TEST
+
 static Suite *
 utf8_suite(void)
 {
@@ -201,6 +286,12 @@ utf8_suite(void)
 	tcase_add_test(tc, test_utf8_no_overread);
 	tcase_add_test(tc, test_utf8_single_bytes);
 	tcase_add_test(tc, test_utf8_two_byte_range);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("trim_partial");
+	tcase_add_loop_test(tc, test_utf8_trim_partial, 0,
+	    (int)(sizeof utf8_trims / sizeof utf8_trims[0]));
+	tcase_add_test(tc, test_utf8_trim_after_snprintf);
 	suite_add_tcase(s, tc);
 
 	return s;
