@@ -131,6 +131,7 @@ csv_record_free(struct csv_record *rec)
 	for (size_t i = 0; i < rec->nfields; i++)
 		free(rec->fields[i]);
 	free(rec->fields);
+	free(rec->lines);
 	free(rec->columns);
 }
 
@@ -161,9 +162,12 @@ csv_parse(const char *file, const char *data, size_t len, size_t max_records,
 	size_t			 bad;
 
 	if (!utf8_valid(data, len, &bad)) {
-		size_t line = 1, column = 1;
+		size_t	line = 1, column = 1, i = 0;
 
-		for (size_t i = 0; i < bad; i++) {
+		/* The byte order mark takes no column. */
+		if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0 && bad >= 3)
+			i = 3;
+		for (; i < bad; i++) {
 			if (data[i] == '\n') {
 				line++;
 				column = 1;
@@ -195,20 +199,23 @@ csv_parse(const char *file, const char *data, size_t len, size_t max_records,
 			break;
 		}
 		for (;;) {
-			size_t	flen, column = r.column;
+			size_t	flen, line = r.line, column = r.column;
 
 			if (csv_field(&r, buf, &flen) < 0)
 				goto fail_record;
 			if (rec.nfields >= CSV_MAX_FIELDS) {
-				csv_error(&r, rec.line, column,
+				csv_error(&r, line, column,
 				    "more than %d columns", CSV_MAX_FIELDS);
 				goto fail_record;
 			}
 			rec.fields = xreallocarray(rec.fields, rec.nfields + 1,
 			    sizeof *rec.fields);
+			rec.lines = xreallocarray(rec.lines, rec.nfields + 1,
+			    sizeof *rec.lines);
 			rec.columns = xreallocarray(rec.columns, rec.nfields + 1,
 			    sizeof *rec.columns);
 			rec.fields[rec.nfields] = csv_trimmed(buf, flen);
+			rec.lines[rec.nfields] = line;
 			rec.columns[rec.nfields++] = column;
 			if (r.p < r.end && *r.p == '\r')
 				csv_advance(&r);
@@ -219,8 +226,12 @@ csv_parse(const char *file, const char *data, size_t len, size_t max_records,
 			}
 			csv_advance(&r);	/* the comma */
 		}
-		c->records = xreallocarray(c->records, c->nrecords + 1,
-		    sizeof *c->records);
+		/* Doubling: a whole country's units is linear to read. */
+		if (c->nrecords == c->cap) {
+			c->cap = c->cap > 0 ? c->cap * 2 : 64;
+			c->records = xreallocarray(c->records, c->cap,
+			    sizeof *c->records);
+		}
 		c->records[c->nrecords++] = rec;
 		continue;
 fail_record:

@@ -21,13 +21,15 @@
 struct csv_record {
 	size_t	  line;		/* 1-based line where the record starts */
 	char	**fields;	/* NUL-terminated, trimmed of surrounding blanks */
-	size_t	 *columns;	/* 1-based column of each field */
+	size_t	 *lines;	/* line of each field (a quoted field may span lines) */
+	size_t	 *columns;	/* 1-based column of each field, on its line */
 	size_t	  nfields;
 };
 
 struct csv {
 	struct csv_record	*records;	/* the header is records[0] */
 	size_t			 nrecords;
+	size_t			 cap;
 };
 
 /*

@@ -47,7 +47,11 @@ jsonw_append(struct jsonw *w, const char *s, size_t n)
 	w->buf[w->len] = '\0';
 }
 
-/* Writes the comma before a value or key, as its position needs. */
+/*
+ * Writes the comma before a value, as its position needs, and refuses a
+ * value where JSON has none: a second top-level value, or a value in an
+ * object without its key.
+ */
 static void
 jsonw_separate(struct jsonw *w)
 {
@@ -55,9 +59,22 @@ jsonw_separate(struct jsonw *w)
 		w->after_key = false;
 		return;
 	}
+	if ((w->depth == 0 && w->complete) ||
+	    (w->depth > 0 && w->open[w->depth] == '{')) {
+		w->failed = true;
+		return;
+	}
 	if (!w->first[w->depth])
 		jsonw_append(w, ",", 1);
 	w->first[w->depth] = false;
+}
+
+/* After a value: at the top level, the document is complete. */
+static void
+jsonw_done_value(struct jsonw *w)
+{
+	if (w->depth == 0)
+		w->complete = true;
 }
 
 static void
@@ -70,17 +87,21 @@ jsonw_open(struct jsonw *w, const char *c)
 	}
 	jsonw_append(w, c, 1);
 	w->first[++w->depth] = true;
+	w->open[w->depth] = c[0];
 }
 
 static void
 jsonw_close(struct jsonw *w, const char *c)
 {
-	if (w->depth == 0 || w->after_key) {
+	char	opener = c[0] == '}' ? '{' : '[';
+
+	if (w->depth == 0 || w->after_key || w->open[w->depth] != opener) {
 		w->failed = true;
 		return;
 	}
 	w->depth--;
 	jsonw_append(w, c, 1);
+	jsonw_done_value(w);
 }
 
 void
@@ -141,11 +162,13 @@ jsonw_quoted(struct jsonw *w, const char *s)
 void
 jsonw_key(struct jsonw *w, const char *key)
 {
-	if (w->after_key || w->depth == 0) {
+	if (w->after_key || w->depth == 0 || w->open[w->depth] != '{') {
 		w->failed = true;
 		return;
 	}
-	jsonw_separate(w);
+	if (!w->first[w->depth])
+		jsonw_append(w, ",", 1);
+	w->first[w->depth] = false;
 	jsonw_quoted(w, key);
 	jsonw_append(w, ":", 1);
 	w->after_key = true;
@@ -160,6 +183,7 @@ jsonw_string(struct jsonw *w, const char *s)
 	}
 	jsonw_separate(w);
 	jsonw_quoted(w, s);
+	jsonw_done_value(w);
 }
 
 void
@@ -170,6 +194,7 @@ jsonw_int(struct jsonw *w, int64_t v)
 
 	jsonw_separate(w);
 	jsonw_append(w, buf, (size_t)n);
+	jsonw_done_value(w);
 }
 
 void
@@ -180,6 +205,7 @@ jsonw_uint(struct jsonw *w, uint64_t v)
 
 	jsonw_separate(w);
 	jsonw_append(w, buf, (size_t)n);
+	jsonw_done_value(w);
 }
 
 void
@@ -187,6 +213,7 @@ jsonw_bool(struct jsonw *w, bool v)
 {
 	jsonw_separate(w);
 	jsonw_append(w, v ? "true" : "false", v ? 4 : 5);
+	jsonw_done_value(w);
 }
 
 void
@@ -194,6 +221,7 @@ jsonw_null(struct jsonw *w)
 {
 	jsonw_separate(w);
 	jsonw_append(w, "null", 4);
+	jsonw_done_value(w);
 }
 
 const char *

@@ -22,7 +22,9 @@ struct jsonw {
 	bool	 failed;		/* over max, or misused */
 	int	 depth;
 	bool	 first[JSONW_MAX_DEPTH];	/* nothing written yet at this depth */
+	char	 open[JSONW_MAX_DEPTH];	/* '{' or '[' at each depth */
 	bool	 after_key;
+	bool	 complete;		/* the one top-level value is written */
 };
 
 /* Starts an empty writer that will hold at most `max` bytes. */

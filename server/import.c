@@ -71,7 +71,7 @@ static const char *const import_unit_kinds[][4] = {
 
 struct import_code_line {
 	const char	*code;
-	size_t		 line;
+	size_t		 line, column;
 };
 
 static void
@@ -274,32 +274,33 @@ import_compare_codes(const void *a, const void *b)
 	return x->line < y->line ? -1 : x->line > y->line;
 }
 
-/* Reports every code that appears on more than one row. */
+/* Reports every code that appears on more than one row, in one pass. */
 static void
 import_check_duplicates(const struct csv *c, int code_field, const char *file,
     struct yamltree_errors *errs)
 {
-	size_t			 n = c->nrecords - 1;
+	size_t			 n = c->nrecords - 1, first = 0;
 	struct import_code_line	*codes = xcalloc(n > 0 ? n : 1, sizeof *codes);
 
 	for (size_t i = 0; i < n; i++) {
 		const struct csv_record *r = &c->records[i + 1];
+		bool has = (size_t)code_field < r->nfields;
 
-		codes[i].code = (size_t)code_field < r->nfields ?
-		    r->fields[code_field] : "";
-		codes[i].line = r->line;
+		codes[i].code = has ? r->fields[code_field] : "";
+		codes[i].line = has ? r->lines[code_field] : r->line;
+		codes[i].column = has ? r->columns[code_field] : 1;
 	}
 	qsort(codes, n, sizeof *codes, import_compare_codes);
 	for (size_t i = 1; i < n; i++) {
-		size_t first = i - 1;
-
-		while (first > 0 && strcmp(codes[first - 1].code, codes[i].code) == 0)
-			first--;
-		if (codes[i].code[0] != '\0' &&
-		    strcmp(codes[i].code, codes[i - 1].code) == 0)
-			import_error(errs, file, codes[i].line, 1, "code \"%s\" "
-			    "appears again (first on line %zu)", codes[i].code,
-			    codes[first].line);
+		/* `first` starts the run of equal codes that i is in. */
+		if (strcmp(codes[i].code, codes[first].code) != 0) {
+			first = i;
+			continue;
+		}
+		if (codes[i].code[0] != '\0')
+			import_error(errs, file, codes[i].line, codes[i].column,
+			    "code \"%s\" appears again (first on line %zu)",
+			    codes[i].code, codes[first].line);
 	}
 	free(codes);
 }
@@ -349,8 +350,8 @@ import_rows_json(enum import_kind kind, const char *file, const char *data,
 		jsonw_key(&w, "line");
 		jsonw_uint(&w, rec->line);
 		for (size_t i = 0; i < rec->nfields; i++)
-			import_field(&w, &cols[map[i]], rec->fields[i], rec->line,
-			    rec->columns[i], file, errs);
+			import_field(&w, &cols[map[i]], rec->fields[i],
+			    rec->lines[i], rec->columns[i], file, errs);
 		jsonw_object_end(&w);
 	}
 	jsonw_array_end(&w);

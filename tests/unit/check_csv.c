@@ -711,11 +711,8 @@ START_TEST(test_csv_hostile)
 }
 END_TEST
 
-#ifdef TDKT_CHECK_KNOWN_BUGS
 /*
- * Known bugs, reported and not fixed yet. These tests assert the right
- * behaviour and fail today; build with -DTDKT_CHECK_KNOWN_BUGS to run them,
- * and move them up among the others once the fix is in.
+ * Regression tests for bugs found by these suites and fixed since.
  */
 
 /*
@@ -746,7 +743,6 @@ START_TEST(test_csv_bug_column_limit_after_line_break)
 	free(b.s);
 }
 END_TEST
-#endif
 
 static Suite *
 csv_suite(void)
@@ -790,13 +786,11 @@ csv_suite(void)
 	tcase_set_timeout(tc, 30);
 	suite_add_tcase(s, tc);
 
-#ifdef TDKT_CHECK_KNOWN_BUGS
-	tc = tcase_create("known bugs");
+	tc = tcase_create("regressions");
 	tcase_add_checked_fixture(tc, csv_test_setup, csv_test_teardown);
 	tcase_add_test(tc, test_csv_bug_bom_shifts_utf8_column);
 	tcase_add_test(tc, test_csv_bug_column_limit_after_line_break);
 	suite_add_tcase(s, tc);
-#endif
 
 	return s;
 }

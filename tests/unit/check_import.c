@@ -843,11 +843,8 @@ START_TEST(test_import_errors_append)
 }
 END_TEST
 
-#ifdef TDKT_CHECK_KNOWN_BUGS
 /*
- * Known bugs, reported and not fixed yet. These tests assert the right
- * behaviour and fail today; build with -DTDKT_CHECK_KNOWN_BUGS to run them,
- * and move them up among the others once the fix is in.
+ * Regression tests for bugs found by these suites and fixed since.
  */
 
 /*
@@ -890,7 +887,6 @@ START_TEST(test_import_bug_duplicates_quadratic)
 	free(text.s);
 }
 END_TEST
-#endif
 #endif
 
 static Suite *
@@ -937,8 +933,7 @@ import_suite(void)
 	tcase_set_timeout(tc, 30);
 	suite_add_tcase(s, tc);
 
-#ifdef TDKT_CHECK_KNOWN_BUGS
-	tc = tcase_create("known bugs");
+	tc = tcase_create("regressions");
 	tcase_add_checked_fixture(tc, import_test_setup, import_test_teardown);
 	tcase_add_test(tc, test_import_bug_field_after_line_break);
 	tcase_add_test(tc, test_import_bug_duplicate_column);
@@ -947,7 +942,6 @@ import_suite(void)
 	tcase_set_timeout(tc, 15);
 #endif
 	suite_add_tcase(s, tc);
-#endif
 
 	return s;
 }

@@ -544,15 +544,11 @@ START_TEST(test_jsonw_clear)
 }
 END_TEST
 
-#ifdef TDKT_CHECK_KNOWN_BUGS
 /*
- * Known bugs, reported and not fixed yet. These tests assert the right
- * behaviour and fail today; build with -DTDKT_CHECK_KNOWN_BUGS to run them,
- * and move them up among the others once the fix is in.
- *
- * The writer keeps no record of whether each level is an object or an
- * array, so misuse inside containers goes unnoticed and jsonw_finish
- * returns text that is not JSON.
+ * Regression tests for a bug found by this suite and fixed since: the
+ * writer kept no record of whether each level is an object or an
+ * array, so misuse inside containers went unnoticed and jsonw_finish
+ * returned text that is not JSON.
  */
 
 /* ["k":1] is returned. */
@@ -616,7 +612,6 @@ START_TEST(test_jsonw_bug_two_top_level_values)
 	jsonw_test_no_text();
 }
 END_TEST
-#endif
 
 static Suite *
 jsonw_suite(void)
@@ -647,15 +642,13 @@ jsonw_suite(void)
 	tcase_add_test(tc, test_jsonw_clear);
 	suite_add_tcase(s, tc);
 
-#ifdef TDKT_CHECK_KNOWN_BUGS
-	tc = tcase_create("known bugs");
+	tc = tcase_create("regressions");
 	tcase_add_checked_fixture(tc, jsonw_test_setup, jsonw_test_teardown);
 	tcase_add_test(tc, test_jsonw_bug_key_in_array);
 	tcase_add_test(tc, test_jsonw_bug_value_without_key);
 	tcase_add_test(tc, test_jsonw_bug_mismatched_end);
 	tcase_add_test(tc, test_jsonw_bug_two_top_level_values);
 	suite_add_tcase(s, tc);
-#endif
 
 	return s;
 }
