@@ -69,8 +69,8 @@ out:
 
 const struct cmd_entry cmd_import_entry = {
 	.name = "import",
-	.args = "units|people TỆP.csv",
-	.summary = "Nhập danh sách đơn vị hoặc cán bộ từ tệp CSV",
+	.args = "units|people TỆP.csv|TỆP.yaml",
+	.summary = "Nhập danh sách đơn vị hoặc cán bộ từ tệp CSV hoặc YAML",
 	.help = "Tệp CSV mã UTF-8 (trong Excel: lưu dạng \"CSV UTF-8\"), dòng đầu là tên cột.\n"
 	    "Nhập tất cả hoặc không nhập gì: nếu có lỗi, mọi lỗi được liệt kê dạng\n"
 	    "tệp:dòng:cột: thông báo. Mã đã có thì cập nhật (kể cả chuyển đơn vị cấp trên).\n"
@@ -80,6 +80,9 @@ const struct cmd_entry cmd_import_entry = {
 	    "           primary/Tiểu học, lower_secondary/THCS, upper_secondary/THPT, ...),\n"
 	    "           parent (Mã đơn vị cấp trên), email (Thư điện tử)\n"
 	    "  people   cột: code (Mã cán bộ), full_name (Họ và tên), position (Chức vụ),\n"
-	    "           unit (Mã đơn vị), is_head (Thủ trưởng: x/có/không), email\n",
+	    "           unit (Mã đơn vị), is_head (Thủ trưởng: x/có/không), email\n"
+	    "\n"
+	    "Tệp .yaml/.yml: một danh sách, mỗi mục gồm các cột trên theo tên tiếng Anh,\n"
+	    "ví dụ - {code: Q1-TH-A, name: Trường Tiểu học A, kind: primary, parent: PGDDT-Q1}\n",
 	.exec = import_exec,
 };

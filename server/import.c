@@ -12,6 +12,7 @@
 #include "import.h"
 #include "jsonw.h"
 #include "xmalloc.h"
+#include "yamltree.h"
 
 #define IMPORT_JSON_MAX		(512 * 1024 * 1024)
 
@@ -305,6 +306,107 @@ import_check_duplicates(const struct csv *c, int code_field, const char *file,
 	free(codes);
 }
 
+/* True if `file` is named like YAML rather than CSV. */
+static bool
+import_is_yaml(const char *file)
+{
+	size_t	n = strlen(file);
+
+	return (n > 5 && strcasecmp(file + n - 5, ".yaml") == 0) ||
+	    (n > 4 && strcasecmp(file + n - 4, ".yml") == 0);
+}
+
+static void
+import_record_add(struct csv_record *rec, const char *value, size_t line,
+    size_t column)
+{
+	rec->fields = xreallocarray(rec->fields, rec->nfields + 1,
+	    sizeof *rec->fields);
+	rec->lines = xreallocarray(rec->lines, rec->nfields + 1,
+	    sizeof *rec->lines);
+	rec->columns = xreallocarray(rec->columns, rec->nfields + 1,
+	    sizeof *rec->columns);
+	rec->fields[rec->nfields] = xstrdup(value);
+	rec->lines[rec->nfields] = line;
+	rec->columns[rec->nfields++] = column;
+}
+
+/*
+ * Reads a YAML import, a list of mappings whose keys are the CSV columns
+ * (`- {code: Q1-TH-A, name: ..., kind: primary}`), into the shape csv_parse
+ * gives, so both formats take the same checks. Returns NULL with problems.
+ */
+static struct csv *
+import_yaml(const struct import_column *cols, const char *file,
+    const char *data, size_t len, struct yamltree_errors *errs)
+{
+	struct yamltree		*t;
+	struct yamltree_node	*root;
+	struct csv		*c;
+	size_t			 ncols = 0, errors_before = errs->n;
+
+	if ((t = yamltree_parse(file, data, len, errs)) == NULL)
+		return NULL;
+	root = t->root;
+	if (root == NULL || root->kind != YAMLTREE_SEQUENCE) {
+		yamltree_error(errs, t, root, "the file must be a list of %s",
+		    cols == import_units_columns ? "units" : "people");
+		yamltree_free(&t);
+		return NULL;
+	}
+	while (cols[ncols].key != NULL)
+		ncols++;
+	c = xcalloc(1, sizeof *c);
+	c->cap = root->n + 1;
+	c->records = xcalloc(c->cap, sizeof *c->records);
+	/* The header: every column, by its key. */
+	c->records[0].line = 1;
+	for (size_t k = 0; k < ncols; k++)
+		import_record_add(&c->records[0], cols[k].key, 1, 1);
+	c->nrecords = 1;
+	for (size_t i = 0; i < root->n; i++) {
+		const struct yamltree_node	*item = root->items[i];
+		struct csv_record		*rec = &c->records[c->nrecords++];
+
+		rec->line = item->line;
+		if (item->kind != YAMLTREE_MAPPING) {
+			yamltree_error(errs, t, item, "each item must be a "
+			    "mapping of column: value");
+			continue;
+		}
+		for (size_t k = 0; k < item->n; k++) {
+			bool known = false;
+
+			for (size_t m = 0; m < ncols && !known; m++)
+				known = strcmp(item->keys[k]->value,
+				    cols[m].key) == 0;
+			if (!known)
+				yamltree_error(errs, t, item->keys[k],
+				    "unknown key \"%s\"", item->keys[k]->value);
+			else if (item->items[k]->kind != YAMLTREE_SCALAR)
+				yamltree_error(errs, t, item->items[k],
+				    "\"%s\" must be a single value",
+				    item->keys[k]->value);
+		}
+		for (size_t m = 0; m < ncols; m++) {
+			const struct yamltree_node *v = yamltree_get(item,
+			    cols[m].key);
+
+			if (v != NULL && v->kind == YAMLTREE_SCALAR &&
+			    !yamltree_is_null(v))
+				import_record_add(rec, v->value, v->line,
+				    v->column);
+			else
+				import_record_add(rec, "", item->line,
+				    item->column);
+		}
+	}
+	yamltree_free(&t);
+	if (errs->n > errors_before)
+		csv_free(&c);
+	return c;
+}
+
 char *
 import_rows_json(enum import_kind kind, const char *file, const char *data,
     size_t len, size_t *nrows, struct yamltree_errors *errs)
@@ -319,7 +421,11 @@ import_rows_json(enum import_kind kind, const char *file, const char *data,
 	char				*json = NULL;
 	const char			*text;
 
-	if ((c = csv_parse(file, data, len, IMPORT_MAX_ROWS + 1, errs)) == NULL)
+	if (import_is_yaml(file))
+		c = import_yaml(cols, file, data, len, errs);
+	else
+		c = csv_parse(file, data, len, IMPORT_MAX_ROWS + 1, errs);
+	if (c == NULL)
 		return NULL;
 	if (c->nrecords < 2) {
 		import_error(errs, file, 1, 1, "the file has no rows under its "

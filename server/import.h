@@ -8,7 +8,8 @@
  * people_import() take, with each row's line (and the column of its
  * references) so the database's own complaints point into the file too.
  * Columns are found by their English name or the Vietnamese heading offices
- * use ("Mã đơn vị", "Tên đơn vị", ...).
+ * use ("Mã đơn vị", "Tên đơn vị", ...). A file named *.yaml or *.yml is read
+ * as a YAML list of mappings with the same keys instead.
  */
 #ifndef TDKT_IMPORT_H
 #define TDKT_IMPORT_H
@@ -26,7 +27,7 @@ enum import_kind {
 #define IMPORT_MAX_ROWS		200000
 
 /*
- * Reads and checks the CSV `data` named `file`. Returns the rows as a JSON
+ * Reads and checks the CSV (or YAML) `data` named `file`. Returns the rows as a JSON
  * array (the caller frees it) with *nrows set, or NULL with every problem
  * appended to `errs`.
  */

@@ -101,6 +101,32 @@ START_TEST(test_import_units_and_people)
 	harness_json_free(&j);
 	harness_output_clear(&out);
 
+	/* The same columns as a YAML list. */
+	harness_write(h, "more.yaml",
+	    "- {code: Q1-TH-MOI, name: Trường Tiểu học Mới, kind: primary, "
+	    "parent: PGDDT-Q1}\n"
+	    "- code: Q1-MN-MOI\n"
+	    "  name: Trường Mầm non Mới\n"
+	    "  kind: Mầm non\n"
+	    "  parent: PGDDT-Q1\n");
+	ck_assert_int_eq(harness_cli(h, &out, "--json", "import", "units",
+	    harness_path(h, "more.yaml"), NULL), 0);
+	ck_assert_ptr_nonnull(j = harness_json_parse(out.out));
+	ck_assert_int_eq(harness_json_uint(j, "created", &v), 0);
+	ck_assert_uint_eq(v, 2);
+	harness_json_free(&j);
+	harness_output_clear(&out);
+	harness_write(h, "bad.yaml",
+	    "- {code: X1, name: A, kind: nope, colour: red}\n"
+	    "- just text\n");
+	ck_assert_int_eq(harness_cli(h, &out, "import", "units",
+	    harness_path(h, "bad.yaml"), NULL), 1);
+	ck_assert_msg(strstr(out.err, "bad.yaml:1:35: unknown key \"colour\"")
+	    != NULL, "%s", out.err);
+	ck_assert_msg(strstr(out.err, "bad.yaml:2:3: each item must be a "
+	    "mapping") != NULL, "%s", out.err);
+	harness_output_clear(&out);
+
 	/* A school moves under another office: its subtree goes with it. */
 	harness_write(h, "move.csv", "code,name,kind,parent\n"
 	    "Q1-THCS-CHUVANAN,Trường THCS Chu Văn An,THCS,SGDDT-HCM\n");
@@ -109,7 +135,7 @@ START_TEST(test_import_units_and_people)
 	harness_output_clear(&out);
 	ck_assert_int_eq(harness_cli(h, &out, "--json", "units", "--under",
 	    "PGDDT-Q1", NULL), 0);
-	ck_assert_uint_eq(domain_count_lines(out.out), 20);
+	ck_assert_uint_eq(domain_count_lines(out.out), 22);
 	harness_output_clear(&out);
 	ck_assert_int_eq(harness_server_stop(h), 0);
 }
