@@ -26,37 +26,15 @@
 #include "db_migrations.h"
 #include "log.h"
 #include "server.h"
+#include "sig.h"
 #include "sock.h"
 #include "worker_pool.h"
 #include "xmalloc.h"
 
 #define SERVER_TICK_MS	100
 
-/*
- * Blocks the signals the loop reads from a signalfd. Called before the
- * ZeroMQ context exists, so its I/O threads inherit the mask and a signal is
- * never delivered to one of them instead.
- */
-static int
-server_signals_open(char **cause)
-{
-	sigset_t	set;
-	int		fd;
-
-	signal(SIGPIPE, SIG_IGN);
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGCHLD);
-	sigaddset(&set, SIGHUP);
-	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0 ||
-	    (fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC)) < 0) {
-		*cause = xasprintf("could not set up signal handling: %s",
-		    strerror(errno));
-		return -1;
-	}
-	return fd;
-}
+/* SIGCHLD: the embedded PostgreSQL; SIGHUP: read, and said to be ignored. */
+static const int server_signals[] = { SIGINT, SIGTERM, SIGCHLD, SIGHUP };
 
 static void
 server_begin_stop(struct server *s, int64_t grace_ms)
@@ -118,7 +96,9 @@ server_new(const struct server_config *conf, char **cause)
 	s->conf = conf;
 	s->signal_fd = -1;
 	s->started_ms = clock_monotonic_ms();
-	if ((s->signal_fd = server_signals_open(cause)) < 0)
+	/* First, before ZeroMQ's threads exist (sig.h). */
+	if ((s->signal_fd = sig_open_fd(server_signals, sizeof server_signals /
+	    sizeof server_signals[0], cause)) < 0)
 		goto fail;
 
 	if (server_config_embedded(conf)) {

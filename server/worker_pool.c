@@ -50,7 +50,6 @@
 #define WORKER_POOL_MAX_KINDS		64
 #define WORKER_POOL_MAX_NAME		128
 #define WORKER_POOL_ID_MAX		256
-#define WORKER_POOL_ARENA_BUDGET	(4 * 1024 * 1024)
 
 struct worker {
 	struct worker	*next;
@@ -101,7 +100,11 @@ worker_pool_new(struct server *s)
 	pool = xcalloc(1, sizeof *pool);
 	pool->server = s;
 	pool->next_job_id = 1;
-	pool->arena = arena_new(WORKER_POOL_ARENA_BUDGET);
+	/*
+	 * Room to unpack any message the socket lets through: a result the
+	 * pool could not read would come back again after every reconnect.
+	 */
+	pool->arena = arena_new((size_t)s->conf->limits_max_message_bytes * 2);
 	return pool;
 }
 

@@ -37,6 +37,7 @@
 #include "job.h"
 #include "log.h"
 #include "runner.h"
+#include "sig.h"
 #include "sock.h"
 #include "version.h"
 #include "wire.h"
@@ -47,6 +48,9 @@
 #define WORKER_BATCH		256
 #define WORKER_ARENA_BUDGET	(64 * 1024 * 1024)
 #define WORKER_MAX_NAME		128	/* the server's limit */
+
+/* SIGHUP is read and ignored: a worker has nothing to reload. */
+static const int worker_signals[] = { SIGINT, SIGTERM, SIGHUP };
 
 struct worker_result {
 	struct worker_result	*next;
@@ -336,7 +340,6 @@ struct worker *
 worker_new(const struct worker_config *conf, char **cause)
 {
 	struct worker	*w;
-	sigset_t	 set;
 
 	w = xcalloc(1, sizeof *w);
 	w->conf = conf;
@@ -353,17 +356,9 @@ worker_new(const struct worker_config *conf, char **cause)
 	w->arena = arena_new(WORKER_ARENA_BUDGET);
 
 	/* Before any thread exists, so every thread inherits the mask. */
-	signal(SIGPIPE, SIG_IGN);
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGHUP);	/* read and ignored: a worker has nothing to reload */
-	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0 ||
-	    (w->signal_fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC)) < 0) {
-		*cause = xasprintf("could not set up signal handling: %s",
-		    strerror(errno));
+	if ((w->signal_fd = sig_open_fd(worker_signals, sizeof worker_signals /
+	    sizeof worker_signals[0], cause)) < 0)
 		goto fail;
-	}
 	if ((w->zctx = zmq_ctx_new()) == NULL ||
 	    (w->results = sock_new(w->zctx, ZMQ_PULL, 0)) == NULL ||
 	    sock_bind(w->results, RUNNER_ENDPOINT, cause) < 0) {
