@@ -20,6 +20,7 @@
 
 #include <check.h>
 
+#include "testutil.h"
 #include "csv.h"
 
 #define CSV_TEST_FILE		"t.csv"
@@ -46,19 +47,7 @@ csv_test_teardown(void)
 static const char *
 csv_test_errors(void)
 {
-	static char	buf[4096];
-	size_t		used = 0;
-
-	buf[0] = '\0';
-	for (size_t i = 0; i < errs.n && used < sizeof buf; i++) {
-		int	w = snprintf(buf + used, sizeof buf - used, "\n  %s",
-		    errs.items[i]);
-
-		if (w < 0)
-			break;
-		used += (size_t)w;
-	}
-	return errs.n == 0 ? "(none)" : buf;
+	return testutil_errors_text(errs.items, errs.n);
 }
 
 /*

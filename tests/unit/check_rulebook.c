@@ -19,6 +19,7 @@
 
 #include <check.h>
 
+#include "testutil.h"
 #include "date.h"
 #include "rulebook.h"
 #include "utf8.h"
@@ -49,19 +50,7 @@ rulebook_test_teardown(void)
 static const char *
 rulebook_test_errors(void)
 {
-	static char	buf[8192];
-	size_t		used = 0;
-
-	buf[0] = '\0';
-	for (size_t i = 0; i < errs.n && used < sizeof buf; i++) {
-		int	w = snprintf(buf + used, sizeof buf - used, "\n  %s",
-		    errs.items[i]);
-
-		if (w < 0)
-			break;
-		used += (size_t)w;
-	}
-	return errs.n == 0 ? "(none)" : buf;
+	return testutil_errors_text(errs.items, errs.n);
 }
 
 static int32_t
