@@ -118,84 +118,60 @@ output_table_clear(struct output_table *t)
 	t->nrows = 0;
 }
 
-static void
-output_json_quoted(FILE *fp, const char *s)
-{
-	fputc('"', fp);
-	for (; *s != '\0'; s++) {
-		unsigned char	c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			fprintf(fp, "\\%c", c);
-		else if (c == '\n')
-			fputs("\\n", fp);
-		else if (c == '\t')
-			fputs("\\t", fp);
-		else if (c < 0x20 || c == 0x7F)
-			fprintf(fp, "\\u%04x", c);
-		else
-			fputc(c, fp);	/* UTF-8 passes through intact */
-	}
-	fputc('"', fp);
-}
+/* A single --json answer is at most this big; a country's units stream line by line. */
+#define OUTPUT_JSON_MAX	(64 * 1024 * 1024)
 
 void
 output_json_begin(struct output_json *j, FILE *fp)
 {
 	j->fp = fp;
-	j->first = true;
-	fputc('{', fp);
-}
-
-static void
-output_json_key(struct output_json *j, const char *key)
-{
-	if (!j->first)
-		fputc(',', j->fp);
-	j->first = false;
-	output_json_quoted(j->fp, key);
-	fputc(':', j->fp);
+	jsonw_init(&j->w, OUTPUT_JSON_MAX);
+	jsonw_object_begin(&j->w);
 }
 
 void
 output_json_string(struct output_json *j, const char *key, const char *value)
 {
-	output_json_key(j, key);
-	output_json_quoted(j->fp, value != NULL ? value : "");
+	jsonw_key(&j->w, key);
+	jsonw_string(&j->w, value != NULL ? value : "");
 }
 
 void
 output_json_uint(struct output_json *j, const char *key, uint64_t value)
 {
-	output_json_key(j, key);
-	fprintf(j->fp, "%llu", (unsigned long long)value);
+	jsonw_key(&j->w, key);
+	jsonw_uint(&j->w, value);
 }
 
 void
 output_json_bool(struct output_json *j, const char *key, bool value)
 {
-	output_json_key(j, key);
-	fputs(value ? "true" : "false", j->fp);
+	jsonw_key(&j->w, key);
+	jsonw_bool(&j->w, value);
 }
 
 void
 output_json_strings(struct output_json *j, const char *key,
     char *const *values, size_t n)
 {
-	output_json_key(j, key);
-	fputc('[', j->fp);
-	for (size_t i = 0; i < n; i++) {
-		if (i > 0)
-			fputc(',', j->fp);
-		output_json_quoted(j->fp, values[i]);
-	}
-	fputc(']', j->fp);
+	jsonw_key(&j->w, key);
+	jsonw_array_begin(&j->w);
+	for (size_t i = 0; i < n; i++)
+		jsonw_string(&j->w, values[i]);
+	jsonw_array_end(&j->w);
 }
 
 void
 output_json_end(struct output_json *j)
 {
-	fputs("}\n", j->fp);
+	const char	*text;
+
+	jsonw_object_end(&j->w);
+	if ((text = jsonw_finish(&j->w, NULL)) == NULL)
+		fputs("{\"ok\":false,\"error\":\"too_large\"}\n", j->fp);
+	else
+		fprintf(j->fp, "%s\n", text);
+	jsonw_clear(&j->w);
 }
 
 int

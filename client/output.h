@@ -15,6 +15,7 @@
 
 #include "client.pb-c.h"
 #include "conn.h"
+#include "jsonw.h"
 
 /* Prints `s` and pads it with spaces to `width` display columns. */
 void	output_padded(FILE *, const char *s, size_t width);
@@ -40,10 +41,13 @@ void	output_table_row(struct output_table *, ...);
 void	output_table_print(FILE *, const struct output_table *);
 void	output_table_clear(struct output_table *);
 
-/* A JSON object written field by field to stdout. */
+/*
+ * A JSON object built field by field (common/jsonw.c does the escaping) and
+ * written as one line by output_json_end.
+ */
 struct output_json {
-	FILE	*fp;
-	bool	 first;
+	FILE		*fp;
+	struct jsonw	 w;
 };
 
 void	output_json_begin(struct output_json *, FILE *);
