@@ -11,18 +11,9 @@
 set -euo pipefail
 
 build=${1:-build}
-bin=$(cd "$build/bin" && pwd)
 port=${TDKT_BENCH_PORT:-27460}
-pgbin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
-dir=$(mktemp -d /tmp/tdkt-bench.XXXXXX)
-chmod 0755 "$dir"
-server_pid=""
-cleanup() {
-	[ -n "$server_pid" ] && kill -TERM "$server_pid" 2>/dev/null && wait "$server_pid" || true
-	rm -rf "$dir"
-}
-trap cleanup EXIT
-
+# shellcheck source=bench/lib.sh
+. "$(dirname "$0")/lib.sh"
 awk 'BEGIN {
 	split("preschool primary lower_secondary upper_secondary", kinds, " ")
 	print "code,name,kind,parent"
@@ -37,20 +28,8 @@ awk 'BEGIN {
 	}
 }' > "$dir/national.csv"
 
-cat > "$dir/base.yaml" <<YAML
-listen:
-  clients: "tcp://127.0.0.1:$port"
-  workers: "tcp://127.0.0.1:$((port + 1))"
-  events: "tcp://127.0.0.1:$((port + 2))"
-log:
-  level: warn
-YAML
-printf 'server: "tcp://127.0.0.1:%s"\ntimeout_ms: 60000\nretries: 0\n' "$port" > "$dir/client.yaml"
-"$bin/tdkt-server" -c "$dir/base.yaml" init --data-dir "$dir/data" > /dev/null 2>&1
-"$bin/tdkt-server" -c "$dir/data/tdkt-server.yaml" 2> "$dir/server.log" &
-server_pid=$!
-tdkt() { "$bin/tdkt" --config "$dir/client.yaml" "$@"; }
-for _ in $(seq 1 100); do tdkt ping > /dev/null 2>&1 && break; sleep 0.2; done
+bench_start_server
+tdkt() { bench_tdkt "$@"; }
 
 ms() { local s e; s=$(date +%s%N); "$@" > /dev/null; e=$(date +%s%N); echo $(( (e - s) / 1000000 )); }
 

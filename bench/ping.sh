@@ -12,34 +12,10 @@ set -euo pipefail
 
 build=${1:-build}
 seconds=${2:-5}
-bin=$(cd "$build/bin" && pwd)
 port=${TDKT_BENCH_PORT:-27450}
-pgbin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
-
-dir=$(mktemp -d /tmp/tdkt-bench.XXXXXX)
-chmod 0755 "$dir"
-server_pid=""
-cleanup() {
-	[ -n "$server_pid" ] && kill -TERM "$server_pid" 2>/dev/null && wait "$server_pid" || true
-	rm -rf "$dir"
-}
-trap cleanup EXIT
-
-cat > "$dir/base.yaml" <<YAML
-listen:
-  clients: "tcp://127.0.0.1:$port"
-  workers: "tcp://127.0.0.1:$((port + 1))"
-  events: "tcp://127.0.0.1:$((port + 2))"
-log:
-  level: warn
-YAML
-"$bin/tdkt-server" -c "$dir/base.yaml" init --data-dir "$dir/data" > /dev/null 2>&1
-"$bin/tdkt-server" -c "$dir/data/tdkt-server.yaml" 2> "$dir/server.log" &
-server_pid=$!
-for _ in $(seq 1 100); do
-	"$bin/tdkt-bench-ping" -s "tcp://127.0.0.1:$port" -c 1 -d 1 > /dev/null 2>&1 && break
-	sleep 0.2
-done
+# shellcheck source=bench/lib.sh
+. "$(dirname "$0")/lib.sh"
+bench_start_server
 
 # The query ping makes (server/db_status.c).
 cat > "$dir/ping.sql" <<'SQL'
