@@ -16,6 +16,14 @@ const struct cfg_option client_config_options[] = {
 	{ "server", CFG_STRING, OPT(server), "tcp://127.0.0.1:7450", 0, 0, NULL,
 	  "ZeroMQ endpoint of the server's client socket (its listen.clients).",
 	  CFG_NONEMPTY },
+	{ "server_public_key", CFG_STRING, OPT(server_public_key), "", 0, 0, NULL,
+	  "The server's CURVE public key, from its administrator (`tdkt-server "
+	  "public-key`). Required for a tcp:// server: the connection is then "
+	  "encrypted, and only the real server can answer.", 0 },
+	{ "session_file", CFG_STRING, OPT(session_file), "", 0, 0, NULL,
+	  "Where `tdkt login` keeps the session token (readable by you alone). "
+	  "Empty: $XDG_STATE_HOME/tdkt/session, or ~/.local/state/tdkt/session.",
+	  0 },
 	{ "events", CFG_STRING, OPT(events), "tcp://127.0.0.1:7452", 0, 0, NULL,
 	  "ZeroMQ endpoint of the server's event socket (its listen.events).", 0 },
 	{ "timeout_ms", CFG_INT, OPT(timeout_ms), "5000", 100, 600000, NULL,
@@ -45,6 +53,21 @@ void
 client_config_clear(struct client_config *conf)
 {
 	cfg_free_values(client_config_options, client_config_noptions, conf);
+}
+
+char *
+client_config_session_path(const struct client_config *conf)
+{
+	const char	*state = getenv("XDG_STATE_HOME");
+	const char	*home = getenv("HOME");
+
+	if (conf->session_file[0] != '\0')
+		return xstrdup(conf->session_file);
+	if (state != NULL && state[0] == '/')
+		return xasprintf("%s/tdkt/session", state);
+	if (home != NULL && home[0] != '\0')
+		return xasprintf("%s/.local/state/tdkt/session", home);
+	return NULL;
 }
 
 /* The per-user file, or NULL when there is no home to look in. */

@@ -10,6 +10,8 @@
 
 struct client_config {
 	char	*server;
+	char	*server_public_key;
+	char	*session_file;
 	char	*events;
 	int64_t	 timeout_ms;
 	int64_t	 retries;
@@ -32,5 +34,12 @@ void	client_config_clear(struct client_config *);
  */
 int	client_config_load(struct client_config *, const char *explicit_path,
 	    char **used_path);
+
+/*
+ * The file holding this user's session token: session_file, else
+ * $XDG_STATE_HOME/tdkt/session, else ~/.local/state/tdkt/session. NULL if
+ * there is no home to put it in. Caller frees.
+ */
+char	*client_config_session_path(const struct client_config *);
 
 #endif

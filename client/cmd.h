@@ -14,6 +14,7 @@
 #include "arena.h"
 #include "client_config.h"
 #include "conn.h"
+#include "session.h"
 
 /* Exit codes, part of the CLI's contract with scripts. */
 #define EXIT_OK			0
@@ -25,6 +26,9 @@ struct cmd_ctx {
 	const struct client_config	*conf;
 	struct conn			*conn;
 	bool				 json;
+	char				*session_path;	/* NULL: nowhere */
+	/* From the session file, sent with every request; "" if none. */
+	char				 session_token[SESSION_TOKEN_MAX + 1];
 };
 
 struct cmd_entry {
@@ -52,6 +56,13 @@ int			 cmds_call(struct cmd_ctx *, Tdkt__ClientEnvelope *req,
 			    Tdkt__ClientEnvelope **reply);
 
 /*
+ * Reads a password: the first line of `file` if not NULL, else from the
+ * terminal with echo off after printing `prompt`. Returns it (the caller
+ * wipes and frees it), or NULL after saying why on stderr.
+ */
+char			*cmds_read_password(const char *file, const char *prompt);
+
+/*
  * Reads the file at `path`, at most `max` bytes, NUL-terminated; returns it
  * (the caller frees) with *len set, or NULL after saying why on stderr.
  */
@@ -60,7 +71,13 @@ char			*cmds_read_file(const char *path, size_t max, size_t *len);
 /* True if argv holds -h or --help (every command accepts them). */
 bool			 cmds_wants_help(int argc, char **argv);
 
+extern const struct cmd_entry	cmd_login_entry;
+extern const struct cmd_entry	cmd_logout_entry;
+extern const struct cmd_entry	cmd_password_entry;
 extern const struct cmd_entry	cmd_ping_entry;
+extern const struct cmd_entry	cmd_user_entry;
+extern const struct cmd_entry	cmd_whoami_entry;
+extern const struct cmd_entry	cmd_worker_entry;
 extern const struct cmd_entry	cmd_calendar_entry;
 extern const struct cmd_entry	cmd_echo_entry;
 extern const struct cmd_entry	cmd_import_entry;

@@ -2,15 +2,21 @@
  * cmds.c - the table of tdkt commands: one line per command.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
 
 #include "cmd.h"
 #include "output.h"
 #include "xmalloc.h"
 
 static const struct cmd_entry *const cmds_table[] = {
+	&cmd_login_entry,
+	&cmd_logout_entry,
+	&cmd_whoami_entry,
+	&cmd_password_entry,
 	&cmd_ping_entry,
 	&cmd_echo_entry,
 	&cmd_units_entry,
@@ -19,7 +25,12 @@ static const struct cmd_entry *const cmds_table[] = {
 	&cmd_calendar_entry,
 	&cmd_register_entry,
 	&cmd_registrations_entry,
+	&cmd_user_entry,
+	&cmd_worker_entry,
 };
+
+/* Longer than the server accepts (256 bytes), so it can say so itself. */
+#define PASSWORD_INPUT_MAX	1024
 
 #define CMDS_COUNT	(sizeof cmds_table / sizeof cmds_table[0])
 
@@ -64,6 +75,51 @@ cmds_wants_help(int argc, char **argv)
 	return false;
 }
 
+char *
+cmds_read_password(const char *file, const char *prompt)
+{
+	char		 buf[PASSWORD_INPUT_MAX + 2];
+	struct termios	 saved, quiet;
+	FILE		*fp;
+	bool		 tty;
+
+	fp = file != NULL ? fopen(file, "re") : fopen("/dev/tty", "r+e");
+	if (fp == NULL) {
+		fprintf(stderr, file != NULL ? "tdkt: không mở được tệp \"%s\": "
+		    "%s\n" : "tdkt: không có thiết bị đầu cuối để nhập mật khẩu "
+		    "(%s%s); hãy dùng --password-file\n",
+		    file != NULL ? file : "", strerror(errno));
+		return NULL;
+	}
+	tty = file == NULL && tcgetattr(fileno(fp), &saved) == 0;
+	if (tty) {
+		fputs(prompt, fp);
+		fflush(fp);
+		quiet = saved;
+		quiet.c_lflag &= ~(tcflag_t)ECHO;
+		tcsetattr(fileno(fp), TCSAFLUSH, &quiet);
+	}
+	if (fgets(buf, sizeof buf, fp) == NULL)
+		buf[0] = '\0';
+	if (tty) {
+		tcsetattr(fileno(fp), TCSAFLUSH, &saved);
+		fputs("\n", fp);
+	}
+	fclose(fp);
+	buf[strcspn(buf, "\r\n")] = '\0';
+	if (strlen(buf) > PASSWORD_INPUT_MAX) {
+		explicit_bzero(buf, sizeof buf);
+		fprintf(stderr, "tdkt: mật khẩu quá dài\n");
+		return NULL;
+	}
+	{
+		char *password = xstrdup(buf);
+
+		explicit_bzero(buf, sizeof buf);
+		return password;
+	}
+}
+
 /* Reads at most `max` bytes of `path`; NULL with a message on stderr. */
 char *
 cmds_read_file(const char *path, size_t max, size_t *len)
@@ -99,6 +155,8 @@ cmds_call(struct cmd_ctx *ctx, Tdkt__ClientEnvelope *req,
 	enum conn_status	 status;
 	const char		*cause = NULL;
 
+	if (req->session_token[0] == '\0')
+		req->session_token = ctx->session_token;
 	status = conn_call(ctx->conn, req, a, reply, &cause);
 	if (status == CONN_OK && (*reply)->body_case != expect) {
 		status = CONN_BAD_REPLY;

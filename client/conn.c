@@ -13,6 +13,7 @@
 
 #include "clock.h"
 #include "conn.h"
+#include "curve.h"
 #include "log.h"
 #include "sock.h"
 #include "version.h"
@@ -22,6 +23,7 @@
 struct conn {
 	struct conn_options	 opts;
 	char			*endpoint;
+	char			*server_public_key;
 	void			*zctx;
 	void			*sock;		/* DEALER; NULL until used */
 	uint64_t		 next_request_id;
@@ -46,6 +48,9 @@ conn_new(const struct conn_options *opts)
 	c->opts = *opts;
 	c->endpoint = xstrdup(opts->endpoint);
 	c->opts.endpoint = c->endpoint;
+	c->server_public_key = xstrdup(opts->server_public_key != NULL ?
+	    opts->server_public_key : "");
+	c->opts.server_public_key = c->server_public_key;
 	/* Random start: ids from two runs of the CLI never collide. */
 	c->next_request_id = (conn_random64() >> 1) | 1;
 	if ((c->zctx = zmq_ctx_new()) == NULL)
@@ -75,6 +80,7 @@ conn_free(struct conn **cp)
 	conn_close_socket(c);
 	zmq_ctx_term(c->zctx);
 	free(c->endpoint);
+	free(c->server_public_key);
 	free(c);
 	*cp = NULL;
 }
@@ -84,9 +90,22 @@ conn_open_socket(struct conn *c, const char **cause)
 {
 	char	*why = NULL;
 
+	if (curve_endpoint_needs(c->endpoint) &&
+	    !curve_key_valid(c->server_public_key)) {
+		*cause = "the server is reached over TCP, so the configuration "
+		    "needs its server_public_key";
+		return -1;
+	}
 	if ((c->sock = sock_new(c->zctx, ZMQ_DEALER,
 	    c->opts.max_message_bytes)) == NULL) {
 		*cause = "could not create a socket";
+		return -1;
+	}
+	/* A key pair of our own per socket: the session says who we are. */
+	if (curve_endpoint_needs(c->endpoint) &&
+	    curve_setup_client(c->sock, c->server_public_key, NULL) < 0) {
+		conn_close_socket(c);
+		*cause = "could not set up the encrypted connection";
 		return -1;
 	}
 	if (sock_connect(c->sock, c->endpoint, &why) < 0) {

@@ -19,6 +19,8 @@
 
 struct conn_options {
 	const char	*endpoint;
+	/* The server's CURVE public key; required for a tcp:// endpoint. */
+	const char	*server_public_key;
 	int64_t		 timeout_ms;	/* per attempt */
 	int64_t		 retries;	/* attempts after the first */
 	int64_t		 max_message_bytes;

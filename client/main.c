@@ -116,12 +116,17 @@ main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	opts.endpoint = conf.server;
+	opts.server_public_key = conf.server_public_key;
 	opts.timeout_ms = conf.timeout_ms;
 	opts.retries = conf.retries;
 	opts.max_message_bytes = conf.max_message_bytes;
 	ctx.conf = &conf;
 	ctx.conn = conn_new(&opts);
+	if ((ctx.session_path = client_config_session_path(&conf)) != NULL)
+		session_load(ctx.session_path, ctx.session_token);
 	rc = cmd->exec(&ctx, argc, argv);
+	explicit_bzero(ctx.session_token, sizeof ctx.session_token);
+	free(ctx.session_path);
 	conn_free(&ctx.conn);
 	free(used_path);
 	client_config_clear(&conf);

@@ -4,10 +4,12 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cmd.h"
 #include "errors.h"
 #include "output.h"
+#include "roles.h"
 #include "utf8.h"
 #include "xmalloc.h"
 
@@ -227,4 +229,72 @@ output_call_failed(bool json, enum conn_status status,
 			    "chạy và địa chỉ trong tệp cấu hình\n", endpoint);
 	}
 	return exit_code;
+}
+
+void
+output_time(int64_t unix_ms, char buf[32])
+{
+	time_t		t = (time_t)(unix_ms / 1000);
+	struct tm	tm;
+
+	if (unix_ms <= 0 || localtime_r(&t, &tm) == NULL)
+		snprintf(buf, 32, "—");
+	else
+		strftime(buf, 32, "%Y-%m-%d %H:%M", &tm);
+}
+
+void
+output_account(FILE *fp, bool json, const Tdkt__Account *a,
+    int64_t session_expires_ms)
+{
+	struct output_json	 j;
+	char			 when[32];
+
+	if (json) {
+		output_json_begin(&j, fp);
+		output_json_string(&j, "username", a->username);
+		output_json_string(&j, "display_name", a->display_name);
+		output_json_string(&j, "unit", a->unit);
+		output_json_string(&j, "unit_name", a->unit_name);
+		output_json_strings(&j, "roles", a->roles, a->n_roles);
+		output_json_bool(&j, "disabled", a->disabled);
+		output_json_bool(&j, "must_change_password",
+		    a->must_change_password);
+		output_json_uint(&j, "created_at_unix_ms",
+		    (uint64_t)a->created_at_unix_ms);
+		output_json_uint(&j, "last_login_unix_ms",
+		    (uint64_t)a->last_login_unix_ms);
+		if (session_expires_ms > 0)
+			output_json_uint(&j, "session_expires_at_unix_ms",
+			    (uint64_t)session_expires_ms);
+		output_json_end(&j);
+		return;
+	}
+	output_field(fp, 20, "Tài khoản", "%s", a->username);
+	output_field(fp, 20, "Họ tên", "%s", a->display_name);
+	if (a->unit[0] != '\0')
+		output_field(fp, 20, "Đơn vị", "%s — %s", a->unit, a->unit_name);
+	else
+		output_field(fp, 20, "Đơn vị", "toàn hệ thống");
+	for (size_t i = 0; i < a->n_roles; i++) {
+		const char	*level, *vi, *level_vi;
+		unsigned	 role = roles_parse(a->roles[i], &level);
+
+		vi = roles_name_vi(role);
+		level_vi = roles_level_name_vi(level);
+		output_field(fp, 20, i == 0 ? "Vai trò" : "", "%s%s%s%s",
+		    vi != NULL ? vi : a->roles[i], level_vi != NULL ? " (" : "",
+		    level_vi != NULL ? level_vi : "", level_vi != NULL ? ")" : "");
+	}
+	if (a->disabled)
+		output_field(fp, 20, "Trạng thái", "đã khóa");
+	if (a->must_change_password)
+		output_field(fp, 20, "Mật khẩu", "phải đổi khi đăng nhập "
+		    "(tdkt password)");
+	output_time(a->last_login_unix_ms, when);
+	output_field(fp, 20, "Đăng nhập gần nhất", "%s", when);
+	if (session_expires_ms > 0) {
+		output_time(session_expires_ms, when);
+		output_field(fp, 20, "Phiên hết hạn lúc", "%s", when);
+	}
 }

@@ -59,6 +59,13 @@ void	output_json_strings(struct output_json *, const char *key,
 /* Closes the object and ends the line. */
 void	output_json_end(struct output_json *);
 
+/* Prints an account: labelled lines for people, one JSON object with --json. */
+void	output_account(FILE *, bool json, const Tdkt__Account *,
+	    int64_t session_expires_ms);
+
+/* Writes a Unix time in ms as local "YYYY-MM-DD HH:MM" (0: "—") into buf[32]. */
+void	output_time(int64_t unix_ms, char buf[32]);
+
 /*
  * Reports a failed call (to stderr as text, to stdout as JSON with --json)
  * and returns the exit code for it.

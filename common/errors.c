@@ -38,6 +38,18 @@ static const struct errors_entry errors_table[] = {
 	  "Không tìm thấy dữ liệu yêu cầu" },
 	{ TDKT__ERROR_CODE__ERROR_CODE_DEADLINE_PASSED, "deadline_passed",
 	  "Đã quá thời hạn theo quy định thi đua" },
+	{ TDKT__ERROR_CODE__ERROR_CODE_UNAUTHENTICATED, "unauthenticated",
+	  "Chưa đăng nhập, phiên đã hết hạn hoặc tên đăng nhập, mật khẩu "
+	  "không đúng" },
+	{ TDKT__ERROR_CODE__ERROR_CODE_PERMISSION_DENIED, "permission_denied",
+	  "Tài khoản của bạn không có quyền thực hiện việc này" },
+	{ TDKT__ERROR_CODE__ERROR_CODE_RATE_LIMITED, "rate_limited",
+	  "Đăng nhập sai quá nhiều lần; vui lòng thử lại sau" },
+	{ TDKT__ERROR_CODE__ERROR_CODE_PASSWORD_CHANGE_REQUIRED,
+	  "password_change_required",
+	  "Bạn cần đổi mật khẩu trước khi tiếp tục (lệnh `tdkt password`)" },
+	{ TDKT__ERROR_CODE__ERROR_CODE_ALREADY_EXISTS, "already_exists",
+	  "Đã có dữ liệu trùng tên" },
 };
 
 static const struct errors_entry *

@@ -121,3 +121,15 @@ utf8_display_width(const char *str)
 	}
 	return width;
 }
+
+size_t
+utf8_length(const char *str)
+{
+	size_t	n = 0;
+
+	for (const unsigned char *s = (const unsigned char *)str; *s != '\0'; s++) {
+		if ((*s & 0xc0) != 0x80)
+			n++;
+	}
+	return n;
+}

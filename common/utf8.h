@@ -33,4 +33,7 @@ void	utf8_trim_partial(char *s);
  */
 size_t	utf8_display_width(const char *s);
 
+/* Returns the number of code points in `s` (valid UTF-8). */
+size_t	utf8_length(const char *s);
+
 #endif

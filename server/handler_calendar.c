@@ -7,6 +7,7 @@
 #include "db_calendar.h"
 #include "handler.h"
 #include "log.h"
+#include "roles.h"
 #include "server.h"
 #include "xmalloc.h"
 
@@ -28,7 +29,7 @@ calendar_done(void *arg, const char *unit_name,
 	if (unit_name == NULL) {
 		request_fail(&req, TDKT__ERROR_CODE__ERROR_CODE_NOT_FOUND,
 		    "no unit has the code \"%s\"",
-		    req->env->calendar_request->unit);
+		    req->unit);
 		return;
 	}
 	items = xcalloc(n, sizeof *items);
@@ -45,7 +46,7 @@ calendar_done(void *arg, const char *unit_name,
 		items[i].hard_deadline = (char *)entries[i].hard_deadline;
 		ptrs[i] = &items[i];
 	}
-	out.unit = req->env->calendar_request->unit;
+	out.unit = (char *)req->unit;
 	out.unit_name = (char *)unit_name;
 	out.entries = ptrs;
 	out.n_entries = n;
@@ -59,7 +60,7 @@ calendar_done(void *arg, const char *unit_name,
 static void
 calendar_exec(struct request *req)
 {
-	const char	*unit = req->env->calendar_request->unit;
+	const char	*unit = req->unit;
 
 	if (unit[0] == '\0' || strlen(unit) > 64) {
 		request_fail(&req, TDKT__ERROR_CODE__ERROR_CODE_INVALID_ARGUMENT,
@@ -69,9 +70,19 @@ calendar_exec(struct request *req)
 	db_calendar(req->server->db, unit, calendar_done, req);
 }
 
+static const char *
+calendar_target(struct request *req, const char **extra)
+{
+	(void)extra;
+	return req->env->calendar_request->unit;
+}
+
 const struct handler_entry handler_calendar_entry = {
 	.name = "calendar",
 	.body_case = TDKT__CLIENT_ENVELOPE__BODY_CALENDAR_REQUEST,
 	.flags = HANDLER_NEEDS_DB,
+	.roles = ROLES_ALL,
+	.target = AUTH_TARGET_UNIT,
+	.target_key = calendar_target,
 	.exec = calendar_exec,
 };

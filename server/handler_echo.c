@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "handler.h"
+#include "roles.h"
 #include "server.h"
 #include "version.h"
 #include "wire.h"
@@ -86,5 +87,7 @@ const struct handler_entry handler_echo_entry = {
 	.name = "echo",
 	.body_case = TDKT__CLIENT_ENVELOPE__BODY_ECHO_REQUEST,
 	.flags = 0,
+	.roles = ROLE_ADMIN,
+	.target = AUTH_TARGET_NONE,
 	.exec = echo_exec,
 };

@@ -12,6 +12,7 @@
 #include "db_import.h"
 #include "handler.h"
 #include "log.h"
+#include "roles.h"
 #include "server.h"
 #include "xmalloc.h"
 
@@ -89,5 +90,7 @@ const struct handler_entry handler_import_entry = {
 	.name = "import",
 	.body_case = TDKT__CLIENT_ENVELOPE__BODY_IMPORT_REQUEST,
 	.flags = HANDLER_NEEDS_DB,
+	.roles = ROLE_ADMIN,
+	.target = AUTH_TARGET_NONE,
 	.exec = import_exec,
 };

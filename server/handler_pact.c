@@ -7,6 +7,7 @@
 #include "db_registration.h"
 #include "handler.h"
 #include "log.h"
+#include "roles.h"
 #include "server.h"
 
 static void
@@ -65,9 +66,19 @@ pact_exec(struct request *req)
 	    in->signed_on, in->note, pact_done, req);
 }
 
+static const char *
+pact_target(struct request *req, const char **extra)
+{
+	*extra = req->env->pact_request->issuer;
+	return req->env->pact_request->block;
+}
+
 const struct handler_entry handler_pact_entry = {
 	.name = "pact",
 	.body_case = TDKT__CLIENT_ENVELOPE__BODY_PACT_REQUEST,
 	.flags = HANDLER_NEEDS_DB,
+	.roles = ROLE_BLOCK_LEADER | ROLE_OFFICE_HEAD,
+	.target = AUTH_TARGET_BLOCK,
+	.target_key = pact_target,
 	.exec = pact_exec,
 };

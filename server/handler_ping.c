@@ -9,6 +9,7 @@
 #include "db_status.h"
 #include "handler.h"
 #include "log.h"
+#include "roles.h"
 #include "server.h"
 #include "version.h"
 #include "worker_pool.h"
@@ -48,6 +49,6 @@ ping_exec(struct request *req)
 const struct handler_entry handler_ping_entry = {
 	.name = "ping",
 	.body_case = TDKT__CLIENT_ENVELOPE__BODY_PING_REQUEST,
-	.flags = HANDLER_NEEDS_DB,
+	.flags = HANDLER_NEEDS_DB | HANDLER_PUBLIC,
 	.exec = ping_exec,
 };

@@ -16,6 +16,7 @@
 #include "handler.h"
 #include "jsonw.h"
 #include "log.h"
+#include "roles.h"
 #include "server.h"
 #include "xmalloc.h"
 
@@ -29,7 +30,7 @@ register_done(void *arg, const struct db_registration_saved *s,
 	struct request		*req = arg;
 	Tdkt__ClientEnvelope	 reply = TDKT__CLIENT_ENVELOPE__INIT;
 	Tdkt__RegisterReply	 out = TDKT__REGISTER_REPLY__INIT;
-	const char		*unit = req->env->register_request->unit;
+	const char		*unit = req->unit;
 
 	if (s == NULL) {
 		log_warnx("register: %s", error);
@@ -79,7 +80,7 @@ register_exec(struct request *req)
 	const char			*json;
 	char				 today[DATE_BUF_SIZE], src[32], src2[32];
 
-	if (in->unit[0] == '\0' || strlen(in->unit) > 64 ||
+	if (req->unit[0] == '\0' || strlen(req->unit) > 64 ||
 	    strlen(in->period) > 64) {
 		request_fail(&req, TDKT__ERROR_CODE__ERROR_CODE_INVALID_ARGUMENT,
 		    "a unit code of 1 to 64 bytes is required");
@@ -142,14 +143,24 @@ register_exec(struct request *req)
 		return;
 	}
 	date_format_iso(date_today_vn(), today);
-	db_registration_save(req->server->db, in->unit, in->period, today, json,
+	db_registration_save(req->server->db, req->unit, in->period, today, json,
 	    register_done, req);
 	jsonw_clear(&w);
+}
+
+static const char *
+register_target(struct request *req, const char **extra)
+{
+	(void)extra;
+	return req->env->register_request->unit;
 }
 
 const struct handler_entry handler_register_entry = {
 	.name = "register",
 	.body_case = TDKT__CLIENT_ENVELOPE__BODY_REGISTER_REQUEST,
 	.flags = HANDLER_NEEDS_DB,
+	.roles = ROLE_HEAD,
+	.target = AUTH_TARGET_UNIT,
+	.target_key = register_target,
 	.exec = register_exec,
 };

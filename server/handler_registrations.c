@@ -7,6 +7,7 @@
 #include "db_registration.h"
 #include "handler.h"
 #include "log.h"
+#include "roles.h"
 #include "server.h"
 #include "xmalloc.h"
 
@@ -29,7 +30,7 @@ registrations_done(void *arg, const char *unit_name,
 	if (unit_name == NULL) {
 		request_fail(&req, TDKT__ERROR_CODE__ERROR_CODE_NOT_FOUND,
 		    "no unit has the code \"%s\"",
-		    req->env->registrations_request->unit);
+		    req->unit);
 		return;
 	}
 	regs = xcalloc(n, sizeof *regs);
@@ -46,7 +47,7 @@ registrations_done(void *arg, const char *unit_name,
 		ptrs[i] = &regs[i];
 		periods[i] = (char *)items[i].period;
 	}
-	out.unit = req->env->registrations_request->unit;
+	out.unit = (char *)req->unit;
 	out.unit_name = (char *)unit_name;
 	out.items = ptrs;
 	out.n_items = n;
@@ -65,19 +66,29 @@ registrations_exec(struct request *req)
 {
 	const Tdkt__RegistrationsRequest *in = req->env->registrations_request;
 
-	if (in->unit[0] == '\0' || strlen(in->unit) > 64 ||
+	if (req->unit[0] == '\0' || strlen(req->unit) > 64 ||
 	    strlen(in->period) > 64) {
 		request_fail(&req, TDKT__ERROR_CODE__ERROR_CODE_INVALID_ARGUMENT,
 		    "a unit code of 1 to 64 bytes is required");
 		return;
 	}
-	db_registration_list(req->server->db, in->unit, in->period,
+	db_registration_list(req->server->db, req->unit, in->period,
 	    registrations_done, req);
+}
+
+static const char *
+registrations_target(struct request *req, const char **extra)
+{
+	(void)extra;
+	return req->env->registrations_request->unit;
 }
 
 const struct handler_entry handler_registrations_entry = {
 	.name = "registrations",
 	.body_case = TDKT__CLIENT_ENVELOPE__BODY_REGISTRATIONS_REQUEST,
 	.flags = HANDLER_NEEDS_DB,
+	.roles = ROLES_ALL,
+	.target = AUTH_TARGET_UNIT,
+	.target_key = registrations_target,
 	.exec = registrations_exec,
 };

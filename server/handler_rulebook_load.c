@@ -12,6 +12,7 @@
 #include "db_rulebook.h"
 #include "handler.h"
 #include "log.h"
+#include "roles.h"
 #include "rulebook.h"
 #include "server.h"
 #include "xmalloc.h"
@@ -107,9 +108,40 @@ rulebook_load_exec(struct request *req)
 	free(source);
 }
 
+/*
+ * A rulebook is loaded by (someone over) its issuer. A file too broken to
+ * name one is judged as the caller's own unit's, and refused by the handler.
+ */
+static const char *
+rulebook_load_target(struct request *req, const char **extra)
+{
+	const Tdkt__RulebookLoadRequest	*in = req->env->rulebook_load_request;
+	struct yamltree_errors		 errs = { 0 };
+	struct rulebook			*rb;
+	char				*source;
+	const char			*issuer = "";
+
+	(void)extra;
+	if (in->content.len > RULEBOOK_MAX_BYTES)
+		return "";
+	source = xmalloc(in->content.len + 1);
+	memcpy(source, in->content.data, in->content.len);
+	source[in->content.len] = '\0';
+	if ((rb = rulebook_parse(in->file_name, source, in->content.len,
+	    &errs)) != NULL)
+		issuer = arena_strdup(req->arena, rb->issuer.code);
+	rulebook_free(&rb);
+	yamltree_errors_free(&errs);
+	free(source);
+	return issuer;
+}
+
 const struct handler_entry handler_rulebook_load_entry = {
 	.name = "rulebook-load",
 	.body_case = TDKT__CLIENT_ENVELOPE__BODY_RULEBOOK_LOAD_REQUEST,
 	.flags = HANDLER_NEEDS_DB,
+	.roles = ROLE_ADMIN | ROLE_OFFICE_HEAD | ROLE_DEPARTMENT | ROLE_MINISTRY,
+	.target = AUTH_TARGET_UNIT,
+	.target_key = rulebook_load_target,
 	.exec = rulebook_load_exec,
 };

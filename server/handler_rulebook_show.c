@@ -12,6 +12,7 @@
 #include "db_rulebook.h"
 #include "handler.h"
 #include "log.h"
+#include "roles.h"
 #include "server.h"
 #include "xmalloc.h"
 
@@ -79,9 +80,21 @@ rulebook_show_exec(struct request *req)
 	    rulebook_show_done, req);
 }
 
+/* Rulebooks are published rules: every account may read them. */
+static const char *
+rulebook_show_target(struct request *req, const char **extra)
+{
+	(void)req;
+	(void)extra;
+	return "";
+}
+
 const struct handler_entry handler_rulebook_show_entry = {
 	.name = "rulebook-show",
 	.body_case = TDKT__CLIENT_ENVELOPE__BODY_RULEBOOK_SHOW_REQUEST,
 	.flags = HANDLER_NEEDS_DB,
+	.roles = ROLES_ALL,
+	.target = AUTH_TARGET_UNIT,
+	.target_key = rulebook_show_target,
 	.exec = rulebook_show_exec,
 };

@@ -7,6 +7,7 @@
 #include "db_units.h"
 #include "handler.h"
 #include "log.h"
+#include "roles.h"
 #include "server.h"
 #include "xmalloc.h"
 
@@ -25,10 +26,10 @@ units_list_done(void *arg, bool found, const struct db_unit *units, size_t n,
 		    "could not read the units: %s", error);
 		return;
 	}
-	if (!found && req->env->units_list_request->under[0] != '\0') {
+	if (!found && req->unit[0] != '\0') {
 		request_fail(&req, TDKT__ERROR_CODE__ERROR_CODE_NOT_FOUND,
 		    "no unit has the code \"%s\"",
-		    req->env->units_list_request->under);
+		    req->unit);
 		return;
 	}
 	infos = xcalloc(n, sizeof *infos);
@@ -55,7 +56,7 @@ units_list_done(void *arg, bool found, const struct db_unit *units, size_t n,
 static void
 units_list_exec(struct request *req)
 {
-	const char	*under = req->env->units_list_request->under;
+	const char	*under = req->unit;
 
 	if (strlen(under) > 64) {
 		request_fail(&req, TDKT__ERROR_CODE__ERROR_CODE_INVALID_ARGUMENT,
@@ -65,9 +66,19 @@ units_list_exec(struct request *req)
 	db_units_list(req->server->db, under, units_list_done, req);
 }
 
+static const char *
+units_list_target(struct request *req, const char **extra)
+{
+	(void)extra;
+	return req->env->units_list_request->under;
+}
+
 const struct handler_entry handler_units_list_entry = {
 	.name = "units-list",
 	.body_case = TDKT__CLIENT_ENVELOPE__BODY_UNITS_LIST_REQUEST,
 	.flags = HANDLER_NEEDS_DB,
+	.roles = ROLES_ALL,
+	.target = AUTH_TARGET_UNIT,
+	.target_key = units_list_target,
 	.exec = units_list_exec,
 };

@@ -1,5 +1,5 @@
 /*
- * main.c - tdkt-server's command line: run, init, migrate, check a config.
+ * main.c - tdkt-server's command line: run, init, migrate, keys, check a config.
  */
 #include <sys/stat.h>
 
@@ -12,9 +12,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "curve.h"
+#include "db_accounts.h"
 #include "db_embedded.h"
 #include "db_migrations.h"
 #include "log.h"
+#include "passwords.h"
 #include "server.h"
 #include "server_config.h"
 #include "version.h"
@@ -29,9 +32,14 @@ usage(FILE *fp)
 	    "usage: tdkt-server [-d] [-c FILE]              run the server\n"
 	    "       tdkt-server [-c FILE] -n                check the configuration\n"
 	    "       tdkt-server [-c FILE] migrate           apply schema migrations and exit\n"
-	    "       tdkt-server [-c FILE] init --data-dir DIR\n"
+	    "       tdkt-server [-c FILE] init --data-dir DIR [--admin USER]\n"
+	    "                  [--admin-password-file FILE]\n"
 	    "                                               create a data directory: its\n"
-	    "                                               configuration and private database\n"
+	    "                                               configuration, private database,\n"
+	    "                                               CURVE key pair and first administrator\n"
+	    "       tdkt-server [-c FILE] keygen            create the server's key pair if missing\n"
+	    "       tdkt-server [-c FILE] public-key        print the server's public key, for the\n"
+	    "                                               server_public_key of clients and workers\n"
 	    "       tdkt-server --example-config            print the commented example configuration\n"
 	    "\n"
 	    "options:\n"
@@ -116,14 +124,143 @@ out:
 	return rc;
 }
 
+/* Creates the server's key pair unless its file exists; 0 or -1. */
+static int
+make_key(const struct server_config *conf, char **cause)
+{
+	struct curve_keypair	 kp;
+	char			*path = server_config_key_path(conf);
+	struct stat		 st;
+	int			 rc = 0;
+
+	if (stat(path, &st) == 0)
+		printf("the server's key pair is in %s\n", path);
+	else if ((rc = curve_keyfile_create(path, "tdkt-server", &kp,
+	    cause)) == 0) {
+		printf("created the server's key pair in %s\n"
+		    "its public key, for clients and workers (server_public_key):\n"
+		    "  %s\n", path, kp.public_key);
+		curve_keypair_clear(&kp);
+	}
+	free(path);
+	return rc;
+}
+
+/* The first line of `path`, without its newline (caller frees); NULL with *cause. */
+static char *
+read_password_file(const char *path, char **cause)
+{
+	char	 buf[PASSWORD_MAX_BYTES + 2];
+	FILE	*fp;
+
+	if ((fp = fopen(path, "re")) == NULL) {
+		*cause = xasprintf("%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	if (fgets(buf, sizeof buf, fp) == NULL)
+		buf[0] = '\0';
+	fclose(fp);
+	buf[strcspn(buf, "\r\n")] = '\0';
+	return xstrdup(buf);
+}
+
+/*
+ * Adds the first administrator unless accounts exist: with the password in
+ * `password_file`, or a made-up one printed once, to change at first login.
+ */
+static int
+make_admin(const struct server_config *conf, const char *conninfo,
+    const char *username, const char *password_file, char **cause)
+{
+	struct password_cost	 cost;
+	char			 generated[17], hash[PASSWORD_HASH_SIZE];
+	char			*password;
+	const char		*weakness;
+	int			 rc = -1;
+
+	if (password_file != NULL) {
+		if ((password = read_password_file(password_file, cause)) == NULL)
+			return -1;
+	} else {
+		passwords_generate(generated);
+		password = xstrdup(generated);
+	}
+	if ((weakness = passwords_weakness(password, username)) != NULL) {
+		*cause = xasprintf("%s: %s", password_file, weakness);
+		goto out;
+	}
+	cost.ops = (unsigned long long)conf->auth_hash_passes;
+	cost.memory_bytes = (size_t)conf->auth_hash_memory_kib * 1024;
+	if (passwords_hash_now(&cost, password, hash) < 0) {
+		*cause = xstrdup("could not hash the password: out of memory");
+		goto out;
+	}
+	switch (db_accounts_add_first_admin(conninfo, username,
+	    "Quản trị hệ thống", hash, password_file == NULL, cause)) {
+	case 1:
+		if (password_file != NULL)
+			printf("administrator \"%s\" created with the password "
+			    "in %s\n", username, password_file);
+		else
+			printf("administrator \"%s\" created; password (shown "
+			    "once, to change at first login): %s\n", username,
+			    password);
+		rc = 0;
+		break;
+	case 0:
+		printf("accounts exist already; no administrator added\n");
+		rc = 0;
+		break;
+	}
+out:
+	explicit_bzero(password, strlen(password));
+	free(password);
+	explicit_bzero(generated, sizeof generated);
+	return rc;
+}
+
+static int
+cmd_keygen(struct server_config *conf)
+{
+	char	*cause = NULL;
+
+	if (make_key(conf, &cause) < 0) {
+		log_warnx("keygen: %s", cause);
+		free(cause);
+		return 1;
+	}
+	return 0;
+}
+
+static int
+cmd_public_key(struct server_config *conf)
+{
+	struct curve_keypair	 kp;
+	char			*path = server_config_key_path(conf), *cause = NULL;
+	int			 rc = 0;
+
+	if (curve_keyfile_read(path, &kp, &cause) < 0) {
+		log_warnx("%s", cause);
+		free(cause);
+		rc = 1;
+	} else
+		printf("%s\n", kp.public_key);
+	curve_keypair_clear(&kp);
+	free(path);
+	return rc;
+}
+
 static int
 cmd_init(struct server_config *conf, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "data-dir", required_argument, NULL, 'D' },
+		{ "admin", required_argument, NULL, 'a' },
+		{ "admin-password-file", required_argument, NULL, 'p' },
 		{ NULL, 0, NULL, 0 }
 	};
-	const char		*dir = NULL;
+	const char		*dir = NULL, *admin = "admin";
+	const char		*password_file = NULL;
 	char			*cause = NULL, *path = NULL, *abs;
 	struct db_embedded	*pg = NULL;
 	uint32_t		 version;
@@ -131,12 +268,22 @@ cmd_init(struct server_config *conf, int argc, char **argv)
 	struct stat		 st;
 
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "D:", longopts, NULL)) != -1) {
-		if (ch != 'D') {
-			fprintf(stderr, "usage: tdkt-server init --data-dir DIR\n");
+	while ((ch = getopt_long(argc, argv, "D:a:p:", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'D':
+			dir = optarg;
+			break;
+		case 'a':
+			admin = optarg;
+			break;
+		case 'p':
+			password_file = optarg;
+			break;
+		default:
+			fprintf(stderr, "usage: tdkt-server init --data-dir DIR "
+			    "[--admin USER] [--admin-password-file FILE]\n");
 			return 2;
 		}
-		dir = optarg;
 	}
 	if (dir == NULL || optind != argc) {
 		fprintf(stderr, "usage: tdkt-server init --data-dir DIR\n");
@@ -165,7 +312,10 @@ cmd_init(struct server_config *conf, int argc, char **argv)
 			goto out;
 	} else if (db_migrations_run(conf->database_url, &version, &cause) < 0)
 		goto out;
-	if (write_config(conf, path, &cause) < 0)
+	if (make_key(conf, &cause) < 0 ||
+	    make_admin(conf, pg != NULL ? db_embedded_conninfo(pg) :
+	    conf->database_url, admin, password_file, &cause) < 0 ||
+	    write_config(conf, path, &cause) < 0)
 		goto out;
 	printf("initialised %s (schema version %u)\n"
 	    "start the server with: tdkt-server -c %s\n", abs, version, path);
@@ -302,6 +452,10 @@ main(int argc, char **argv)
 		rc = cmd_migrate(&conf);
 	else if (strcmp(command, "init") == 0)
 		rc = cmd_init(&conf, argc, argv);
+	else if (strcmp(command, "keygen") == 0 && argc == 1)
+		rc = cmd_keygen(&conf);
+	else if (strcmp(command, "public-key") == 0 && argc == 1)
+		rc = cmd_public_key(&conf);
 	else {
 		usage(stderr);
 		rc = 2;

@@ -36,6 +36,15 @@ request_new(struct server *s, const void *routing_id, size_t routing_id_len)
 	return req;
 }
 
+void
+request_set_address(struct request *req, zmq_msg_t *frame)
+{
+	const char	*address = zmq_msg_gets(frame, "Peer-Address");
+
+	snprintf(req->address, sizeof req->address, "%s",
+	    address != NULL ? address : "");
+}
+
 static void
 request_free(struct request **reqp)
 {
@@ -66,22 +75,43 @@ request_reply(struct request **reqp, Tdkt__ClientEnvelope *reply)
 	request_free(reqp);
 }
 
-void
-request_fail(struct request **reqp, Tdkt__ErrorCode code, const char *fmt, ...)
+static void
+request_vfail(struct request **reqp, Tdkt__ErrorCode code,
+    const char *message_vi, const char *fmt, va_list ap)
 {
 	Tdkt__ClientEnvelope	reply = TDKT__CLIENT_ENVELOPE__INIT;
 	Tdkt__Error		error = TDKT__ERROR__INIT;
 	char			detail[512];
-	va_list			ap;
 
-	va_start(ap, fmt);
 	vsnprintf(detail, sizeof detail, fmt, ap);
-	va_end(ap);
 	utf8_trim_partial(detail);	/* a reply must stay valid UTF-8 */
 	wire_error_fill(&error, code, detail);
+	if (message_vi != NULL)
+		error.message_vi = (char *)message_vi;
 	reply.body_case = TDKT__CLIENT_ENVELOPE__BODY_ERROR;
 	reply.error = &error;
 	request_reply(reqp, &reply);
+}
+
+void
+request_fail(struct request **reqp, Tdkt__ErrorCode code, const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	request_vfail(reqp, code, NULL, fmt, ap);
+	va_end(ap);
+}
+
+void
+request_fail_vi(struct request **reqp, Tdkt__ErrorCode code,
+    const char *message_vi, const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	request_vfail(reqp, code, message_vi, fmt, ap);
+	va_end(ap);
 }
 
 void

@@ -21,15 +21,18 @@
 #include <zmq.h>
 
 #include "clock.h"
+#include "curve.h"
 #include "db.h"
 #include "db_embedded.h"
 #include "db_migrations.h"
 #include "log.h"
+#include "passwords.h"
 #include "server.h"
 #include "sig.h"
 #include "sock.h"
 #include "worker_pool.h"
 #include "xmalloc.h"
+#include "zap.h"
 
 #define SERVER_TICK_MS	100
 
@@ -73,9 +76,11 @@ server_handle_signals(struct server *s)
 	}
 }
 
+/* Binds a socket; on TCP it is a CURVE server under `zap_domain`. */
 static int
 server_open_socket(struct server *s, void **sockp, int type,
-    const char *endpoint, char **cause)
+    const char *endpoint, const struct curve_keypair *kp,
+    const char *zap_domain, char **cause)
 {
 	if ((*sockp = sock_new(s->zctx, type,
 	    s->conf->limits_max_message_bytes)) == NULL) {
@@ -83,14 +88,47 @@ server_open_socket(struct server *s, void **sockp, int type,
 		    zmq_strerror(errno));
 		return -1;
 	}
+	if (curve_endpoint_needs(endpoint) &&
+	    curve_setup_server(*sockp, kp, zap_domain) < 0) {
+		*cause = xasprintf("could not set up CURVE on %s: %s", endpoint,
+		    zmq_strerror(errno));
+		return -1;
+	}
 	return sock_bind(*sockp, endpoint, cause);
+}
+
+/* Reads the server's key pair if some endpoint is TCP; 0 or -1. */
+static int
+server_load_key(const struct server_config *conf, struct curve_keypair *kp,
+    char **cause)
+{
+	char	*path, *why = NULL;
+	int	 rc = 0;
+
+	memset(kp, 0, sizeof *kp);
+	if (!curve_endpoint_needs(conf->listen_clients) &&
+	    !curve_endpoint_needs(conf->listen_workers) &&
+	    !curve_endpoint_needs(conf->listen_events))
+		return 0;
+	path = server_config_key_path(conf);
+	if (curve_keyfile_read(path, kp, &why) < 0) {
+		*cause = xasprintf("TCP sockets are encrypted with the server's "
+		    "key, which could not be read: %s (`tdkt-server keygen` "
+		    "makes one)", why);
+		rc = -1;
+	}
+	free(why);
+	free(path);
+	return rc;
 }
 
 struct server *
 server_new(const struct server_config *conf, char **cause)
 {
-	struct server	*s;
-	const char	*conninfo;
+	struct server		*s;
+	const char		*conninfo;
+	struct curve_keypair	 kp;
+	struct password_cost	 cost;
 
 	s = xcalloc(1, sizeof *s);
 	s->conf = conf;
@@ -118,14 +156,30 @@ server_new(const struct server_config *conf, char **cause)
 		    zmq_strerror(errno));
 		goto fail;
 	}
-	s->pool = worker_pool_new(s);
-	if (server_open_socket(s, &s->clients, ZMQ_ROUTER, conf->listen_clients,
-	    cause) < 0 ||
-	    server_open_socket(s, &s->workers, ZMQ_ROUTER, conf->listen_workers,
-	    cause) < 0 ||
-	    server_open_socket(s, &s->events, ZMQ_PUB, conf->listen_events,
-	    cause) < 0)
+	/* The ZAP handler must be bound before any CURVE socket. */
+	if ((s->zap = zap_new(s->zctx, cause)) == NULL)
 		goto fail;
+	cost.ops = (unsigned long long)conf->auth_hash_passes;
+	cost.memory_bytes = (size_t)conf->auth_hash_memory_kib * 1024;
+	if ((s->passwords = passwords_new(s->zctx, (int)conf->auth_hash_threads,
+	    (size_t)conf->auth_max_pending_hashes, &cost, cause)) == NULL)
+		goto fail;
+	s->pool = worker_pool_new(s);
+	if (server_load_key(conf, &kp, cause) < 0)
+		goto fail;
+	if (server_open_socket(s, &s->clients, ZMQ_ROUTER, conf->listen_clients,
+	    &kp, ZAP_DOMAIN_CLIENTS, cause) < 0 ||
+	    server_open_socket(s, &s->workers, ZMQ_ROUTER, conf->listen_workers,
+	    &kp, ZAP_DOMAIN_WORKERS, cause) < 0 ||
+	    server_open_socket(s, &s->events, ZMQ_PUB, conf->listen_events,
+	    &kp, ZAP_DOMAIN_EVENTS, cause) < 0) {
+		curve_keypair_clear(&kp);
+		goto fail;
+	}
+	curve_keypair_clear(&kp);
+	if (kp.public_key[0] != '\0')
+		log_info("CURVE on TCP sockets; server public key %s",
+		    kp.public_key);
 	log_info("listening: clients %s, workers %s, events %s",
 	    conf->listen_clients, conf->listen_workers, conf->listen_events);
 	return s;
@@ -141,13 +195,15 @@ server_run(struct server *s)
 
 	log_info("ready");
 	for (;;) {
-		zmq_pollitem_t	items[4] = {
+		zmq_pollitem_t	items[6] = {
 			{ s->clients, 0, ZMQ_POLLIN, 0 },
 			{ s->workers, 0, ZMQ_POLLIN, 0 },
 			{ NULL, s->signal_fd, ZMQ_POLLIN, 0 },
+			{ zap_socket(s->zap), 0, ZMQ_POLLIN, 0 },
+			{ passwords_socket(s->passwords), 0, ZMQ_POLLIN, 0 },
 			{ NULL, db_socket(s->db), db_poll_events(s->db), 0 },
 		};
-		int		nitems = items[3].fd >= 0 && items[3].events ? 4 : 3;
+		int		nitems = items[5].fd >= 0 && items[5].events ? 6 : 5;
 
 		if (zmq_poll(items, nitems, SERVER_TICK_MS) < 0) {
 			if (errno == EINTR)
@@ -156,8 +212,12 @@ server_run(struct server *s)
 		}
 		if (items[2].revents & ZMQ_POLLIN)
 			server_handle_signals(s);
-		if (nitems == 4 && items[3].revents != 0)
-			db_handle_io(s->db, items[3].revents);
+		if (items[3].revents & ZMQ_POLLIN)
+			zap_handle_input(s->zap, clock_monotonic_ms());
+		if (nitems == 6 && items[5].revents != 0)
+			db_handle_io(s->db, items[5].revents);
+		if (items[4].revents & ZMQ_POLLIN)
+			passwords_handle_input(s->passwords);
 		if (items[1].revents & ZMQ_POLLIN)
 			worker_pool_handle_input(s->pool);
 		if (items[0].revents & ZMQ_POLLIN)
@@ -166,6 +226,7 @@ server_run(struct server *s)
 		now = clock_monotonic_ms();
 		if (now - last_tick >= SERVER_TICK_MS) {
 			db_tick(s->db, now);
+			worker_keys_tick(s, now);
 			worker_pool_tick(s->pool, now);
 			last_tick = now;
 		}
@@ -183,12 +244,17 @@ server_free(struct server **sp)
 
 	if (s == NULL)
 		return;
-	/* These answer what is still pending, so the sockets must still be open. */
+	/*
+	 * These answer what is still pending, so the sockets must still be
+	 * open; password checks first, as their callbacks may query.
+	 */
+	passwords_free(&s->passwords);
 	worker_pool_free(&s->pool);
 	db_free(&s->db);
 	sock_close(&s->clients);
 	sock_close(&s->workers);
 	sock_close(&s->events);
+	zap_free(&s->zap);
 	if (s->zctx != NULL)
 		zmq_ctx_term(s->zctx);
 	db_embedded_stop(&s->embedded);

@@ -9,6 +9,10 @@
  *   server_client.c   the clients' ROUTER: envelope checks, handler dispatch
  *   request.c         one client request from receipt to its single reply
  *   handlers.c        the table of request handlers (handler_<name>.c)
+ *   auth.c            the session and roles behind every request
+ *   passwords.c       Argon2id hashing threads, off the loop
+ *   zap.c             the ZAP handler: who may open a CURVE connection
+ *   worker_keys.c     the workers' allow-list, kept in step with the database
  *   worker_pool.c     the workers' ROUTER: registry, heartbeats, credit, jobs
  *   events.c          the PUB socket of live events
  *   db*.c             PostgreSQL: the only files that see libpq
@@ -24,7 +28,9 @@
 
 struct db;
 struct db_embedded;
+struct passwords;
 struct worker_pool;
+struct zap;
 
 struct server {
 	const struct server_config *conf;
@@ -36,6 +42,10 @@ struct server {
 	struct db_embedded	*embedded;	/* NULL with database.url */
 	struct db		*db;
 	struct worker_pool	*pool;
+	struct zap		*zap;
+	struct passwords	*passwords;
+	int64_t			 worker_keys_refreshed_ms;
+	bool			 worker_keys_refreshing;
 	uint32_t		 schema_version;
 	int64_t			 started_ms;
 	size_t			 requests_live;	/* received, not yet answered */
@@ -59,5 +69,11 @@ void		 server_free(struct server **);
 
 /* Handles whatever is waiting on the clients' ROUTER (server_client.c). */
 void		 server_client_handle_input(struct server *);
+
+/* Rereads the allow-list every few seconds (worker_keys.c). */
+void		 worker_keys_tick(struct server *, int64_t now_ms);
+/* A key was allowed or revoked here: the ZAP handler and pool follow at once. */
+void		 worker_keys_allowed(struct server *, const char *key);
+void		 worker_keys_revoked(struct server *, const char *key);
 
 #endif

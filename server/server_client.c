@@ -6,11 +6,12 @@
  * (ZMQ_MAXMSGSIZE already disconnects bigger ones); a ClientEnvelope that
  * decodes within the request's memory budget with valid UTF-8 strings; our
  * protocol version; a body the server serves; the handler's declared needs
- * (handler.h). Each failure is answered with a typed error and the server
+ * (handler.h), the session and the caller's roles last (auth.c). Each failure is answered with a typed error and the server
  * goes on serving everyone else.
  */
 #include <errno.h>
 
+#include "auth.h"
 #include "db.h"
 #include "handler.h"
 #include "log.h"
@@ -31,6 +32,8 @@ server_client_dispatch(struct server *s, struct sock_message *m)
 	struct wire_error		 err;
 
 	req = request_new(s, sock_frame_data(m, 0), sock_frame_size(m, 0));
+	if (m->nframes > 1)
+		request_set_address(req, &m->frames[1]);
 	if (m->total_frames != 2) {
 		request_fail(&req, TDKT__ERROR_CODE__ERROR_CODE_MALFORMED,
 		    "expected one frame holding an envelope, got %zu",
@@ -70,13 +73,15 @@ server_client_dispatch(struct server *s, struct sock_message *m)
 		    "the server is shutting down");
 		return;
 	}
-	if ((h->flags & HANDLER_NEEDS_DB) && !db_ready(s->db)) {
+	/* A session is checked in the database too. */
+	if ((h->flags & HANDLER_NEEDS_DB || !(h->flags & HANDLER_PUBLIC)) &&
+	    !db_ready(s->db)) {
 		request_fail(&req, TDKT__ERROR_CODE__ERROR_CODE_UNAVAILABLE,
 		    "the database is not connected");
 		return;
 	}
 	log_debug("%s request %llu", h->name, (unsigned long long)req->request_id);
-	h->exec(req);
+	auth_authorize(req, h);
 }
 
 void

@@ -7,6 +7,7 @@
 
 #include "log.h"
 #include "server_config.h"
+#include "xmalloc.h"
 
 #define OPT(field)	offsetof(struct server_config, field)
 
@@ -70,6 +71,40 @@ const struct cfg_option server_config_options[] = {
 	  NULL,
 	  "On SIGTERM or SIGINT, how long requests in progress may take to "
 	  "finish before they are answered with a shutting-down error.", 0 },
+	{ "security.key_file", CFG_STRING, OPT(security_key_file), "", 0, 0, NULL,
+	  "File holding the server's CURVE key pair, which encrypts every TCP "
+	  "socket; `tdkt-server init` creates it. Empty: data_dir/server.key. "
+	  "Clients and workers need its public key (`tdkt-server public-key`).",
+	  0 },
+	{ "auth.session_ttl_s", CFG_INT, OPT(auth_session_ttl_s), "43200", 300,
+	  30 * 86400, NULL,
+	  "How long a session lasts after `tdkt login`, in seconds.", 0 },
+	{ "auth.failure_window_s", CFG_INT, OPT(auth_failure_window_s), "900", 60,
+	  86400, NULL,
+	  "Window, in seconds, over which failed logins are counted for the two "
+	  "limits below.", 0 },
+	{ "auth.max_failures_per_account", CFG_INT,
+	  OPT(auth_max_failures_per_account), "5", 1, 1000, NULL,
+	  "Failed logins to one account within the window after which its "
+	  "logins are refused until the window has passed.", 0 },
+	{ "auth.max_failures_per_address", CFG_INT,
+	  OPT(auth_max_failures_per_address), "30", 1, 100000, NULL,
+	  "Failed logins from one IP address within the window after which its "
+	  "logins are refused. A school behind one address shares it.", 0 },
+	{ "auth.hash_threads", CFG_INT, OPT(auth_hash_threads), "2", 1, 16, NULL,
+	  "Threads that hash and check passwords (Argon2id), off the event "
+	  "loop.", 0 },
+	{ "auth.hash_memory_kib", CFG_INT, OPT(auth_hash_memory_kib), "19456", 8,
+	  4 * 1024 * 1024, NULL,
+	  "Memory per Argon2id hash of a new password, in KiB (OWASP's minimum "
+	  "is 19456 with 2 passes). Stored hashes keep the cost they were made "
+	  "with.", 0 },
+	{ "auth.hash_passes", CFG_INT, OPT(auth_hash_passes), "2", 1, 100, NULL,
+	  "Argon2id passes per hash of a new password.", 0 },
+	{ "auth.max_pending_hashes", CFG_INT, OPT(auth_max_pending_hashes), "64",
+	  1, 100000, NULL,
+	  "Password checks waiting at once; past it a login is refused at once "
+	  "as unavailable, so a flood of logins cannot queue without end.", 0 },
 	{ "log.level", CFG_ENUM, OPT(log_level), "info", 0, 0, log_levels,
 	  "Most verbose level written to stderr.", 0 },
 };
@@ -99,6 +134,14 @@ server_config_load(struct server_config *conf, const char *path)
 {
 	return cfg_load_file_report(server_config_options, server_config_noptions, conf,
 	    path, stderr);
+}
+
+char *
+server_config_key_path(const struct server_config *conf)
+{
+	if (conf->security_key_file[0] != '\0')
+		return xstrdup(conf->security_key_file);
+	return xasprintf("%s/server.key", conf->data_dir);
 }
 
 bool

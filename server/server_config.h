@@ -26,6 +26,15 @@ struct server_config {
 	int64_t	 workers_liveness;
 	int64_t	 jobs_timeout_ms;
 	int64_t	 shutdown_grace_ms;
+	char	*security_key_file;
+	int64_t	 auth_session_ttl_s;
+	int64_t	 auth_failure_window_s;
+	int64_t	 auth_max_failures_per_account;
+	int64_t	 auth_max_failures_per_address;
+	int64_t	 auth_hash_threads;
+	int64_t	 auth_hash_memory_kib;
+	int64_t	 auth_hash_passes;
+	int64_t	 auth_max_pending_hashes;
 	int	 log_level;	/* enum log_level */
 };
 
@@ -44,6 +53,9 @@ void	server_config_clear(struct server_config *conf);
  * problem as "file:line:col: message" to stderr.
  */
 int	server_config_load(struct server_config *conf, const char *path);
+
+/* The server's CURVE key file: security.key_file, or DATA_DIR/server.key. Caller frees. */
+char	*server_config_key_path(const struct server_config *conf);
 
 /* True when the server runs its own PostgreSQL (no database.url). */
 bool	server_config_embedded(const struct server_config *conf);

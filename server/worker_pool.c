@@ -35,6 +35,7 @@
 #include <zmq.h>
 
 #include "clock.h"
+#include "curve.h"
 #include "events.h"
 #include "log.h"
 #include "server.h"
@@ -43,6 +44,7 @@
 #include "wire.h"
 #include "worker_pool.h"
 #include "xmalloc.h"
+#include "zap.h"
 
 #define WORKER_POOL_BATCH		256
 #define WORKER_POOL_MAX_ATTEMPTS	3
@@ -56,6 +58,7 @@ struct worker {
 	unsigned char	 id[WORKER_POOL_ID_MAX];
 	size_t		 id_len;
 	char		*name;
+	char		 key[CURVE_KEY_LEN + 1];	/* "" without CURVE */
 	uint32_t	 capacity;
 	uint32_t	 in_flight;	/* jobs of ours it holds */
 	uint32_t	 busy;		/* jobs it says it runs (Ready, Heartbeat) */
@@ -380,7 +383,7 @@ worker_pool_submit(struct worker_pool *pool, const char *kind,
 
 static void
 worker_pool_on_ready(struct worker_pool *pool, const void *id, size_t id_len,
-    const Tdkt__Ready *ready)
+    const char *key, const Tdkt__Ready *ready)
 {
 	struct worker	*w;
 
@@ -403,6 +406,7 @@ worker_pool_on_ready(struct worker_pool *pool, const void *id, size_t id_len,
 	memcpy(w->id, id, id_len);
 	w->id_len = id_len;
 	w->name = xstrdup(ready->name[0] != '\0' ? ready->name : "(unnamed)");
+	snprintf(w->key, sizeof w->key, "%s", key);
 	w->capacity = ready->capacity;
 	w->busy = ready->running;
 	w->kinds = xcalloc(ready->n_kinds, sizeof *w->kinds);
@@ -493,9 +497,26 @@ worker_pool_on_message(struct worker_pool *pool, struct sock_message *m)
 	Tdkt__WorkerEnvelope	*env;
 	struct wire_error	 err;
 	struct worker		*w;
+	const char		*key;
 
 	if (m->total_frames != 2) {
 		log_info("dropped a worker message of %zu frames", m->total_frames);
+		return;
+	}
+	/*
+	 * The key ZAP accepted at the handshake (on the body frame: the
+	 * ROUTER makes the routing frame itself); none on plain transports.
+	 */
+	key = zmq_msg_gets(&m->frames[1], "User-Id");
+	if (key == NULL)
+		key = "";
+	if (key[0] != '\0' && !zap_worker_key_allowed(pool->server->zap, key)) {
+		/* Revoked while connected: whatever it says, it is out. */
+		if ((w = worker_pool_find_worker(pool, id, id_len)) != NULL)
+			worker_pool_remove_worker(pool, w,
+			    TDKT__WORKER_EVENT__KIND__KIND_DISCONNECTED);
+		worker_pool_send_disconnect(pool, id, id_len,
+		    "this worker's key is no longer allowed");
 		return;
 	}
 	arena_reset(pool->arena);
@@ -516,7 +537,7 @@ worker_pool_on_message(struct worker_pool *pool, struct sock_message *m)
 	}
 	w = worker_pool_find_worker(pool, id, id_len);
 	if (env->body_case == TDKT__WORKER_ENVELOPE__BODY_READY) {
-		worker_pool_on_ready(pool, id, id_len, env->ready);
+		worker_pool_on_ready(pool, id, id_len, key, env->ready);
 		return;
 	}
 	if (w == NULL) {
@@ -554,6 +575,41 @@ worker_pool_on_message(struct worker_pool *pool, struct sock_message *m)
 		    (int)env->body_case, w->name);
 		break;
 	}
+}
+
+void
+worker_pool_cut_off_disallowed(struct worker_pool *pool)
+{
+	struct worker	*w, *next;
+	bool		 removed = false;
+
+	for (w = pool->workers; w != NULL; w = next) {
+		next = w->next;
+		if (w->key[0] == '\0' ||
+		    zap_worker_key_allowed(pool->server->zap, w->key))
+			continue;
+		log_warnx("worker %s cut off: its key %s was revoked", w->name,
+		    w->key);
+		worker_pool_send_disconnect(pool, w->id, w->id_len,
+		    "this worker's key has been revoked");
+		worker_pool_remove_worker(pool, w,
+		    TDKT__WORKER_EVENT__KIND__KIND_DISCONNECTED);
+		removed = true;
+	}
+	if (removed)
+		worker_pool_dispatch(pool);
+}
+
+uint32_t
+worker_pool_count_key(const struct worker_pool *pool, const char *key)
+{
+	uint32_t	n = 0;
+
+	for (const struct worker *w = pool->workers; w != NULL; w = w->next) {
+		if (strcmp(w->key, key) == 0)
+			n++;
+	}
+	return n;
 }
 
 void

@@ -46,6 +46,16 @@ void			 worker_pool_handle_input(struct worker_pool *);
 /* Heartbeats, dead workers, expired jobs, dispatch. */
 void			 worker_pool_tick(struct worker_pool *, int64_t now_ms);
 
+/*
+ * Disconnects every worker whose CURVE key the ZAP handler no longer
+ * allows (its jobs go back to the queue); workers on plain ipc:// have no
+ * key and stay.
+ */
+void			 worker_pool_cut_off_disallowed(struct worker_pool *);
+/* Workers connected with this key. */
+uint32_t		 worker_pool_count_key(const struct worker_pool *,
+			    const char *key);
+
 /* Workers connected. */
 uint32_t		 worker_pool_count(const struct worker_pool *);
 /* True if some connected worker runs jobs of `kind`. */

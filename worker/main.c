@@ -4,7 +4,9 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include "curve.h"
 #include "log.h"
 #include "version.h"
 #include "worker.h"
@@ -16,10 +18,14 @@ usage(FILE *fp)
 	fprintf(fp,
 	    "usage: tdkt-worker [-d] [-c FILE]      run a worker\n"
 	    "       tdkt-worker [-c FILE] -n        check the configuration\n"
+	    "       tdkt-worker keygen --out FILE   make this worker's CURVE key pair\n"
 	    "       tdkt-worker --example-config    print the commented example configuration\n"
 	    "\n"
 	    "Start as many workers, on as many hosts, as the load needs; each\n"
 	    "connects to the server, which hands it jobs up to its capacity.\n"
+	    "Over TCP a worker needs a key pair of its own, allowed by an\n"
+	    "administrator (`tdkt worker allow PUBLIC-KEY`), and the server's\n"
+	    "public key.\n"
 	    "\n"
 	    "options:\n"
 	    "  -c, --config FILE   configuration file (without it, every option has its default)\n"
@@ -30,6 +36,30 @@ usage(FILE *fp)
 	    "\n"
 	    "configuration options (YAML, nested by the dots in their names):\n");
 	cfg_write_help(fp, worker_config_options, worker_config_noptions);
+}
+
+/* `tdkt-worker keygen --out FILE`: a key pair, and what to do with it. */
+static int
+cmd_keygen(int argc, char **argv)
+{
+	struct curve_keypair	 kp;
+	char			*cause = NULL;
+
+	if (argc != 3 || strcmp(argv[1], "--out") != 0) {
+		fprintf(stderr, "usage: tdkt-worker keygen --out FILE\n");
+		return 2;
+	}
+	if (curve_keyfile_create(argv[2], "tdkt-worker", &kp, &cause) < 0) {
+		log_warnx("keygen: %s", cause);
+		free(cause);
+		return 1;
+	}
+	printf("%s\n", kp.public_key);
+	fprintf(stderr, "wrote %s; set key_file: %s in the worker's "
+	    "configuration\nand have an administrator run: tdkt worker allow "
+	    "%s\n", argv[2], argv[2], kp.public_key);
+	curve_keypair_clear(&kp);
+	return 0;
 }
 
 int
@@ -52,7 +82,8 @@ main(int argc, char **argv)
 	int			 ch, rc;
 
 	log_init("tdkt-worker", LOG_LEVEL_INFO);
-	while ((ch = getopt_long(argc, argv, "c:ndhV", longopts, NULL)) != -1) {
+	/* "+": options after a command belong to the command. */
+	while ((ch = getopt_long(argc, argv, "+c:ndhV", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'c':
 			config_path = optarg;
@@ -78,6 +109,8 @@ main(int argc, char **argv)
 			return 2;
 		}
 	}
+	if (optind < argc && strcmp(argv[optind], "keygen") == 0)
+		return cmd_keygen(argc - optind, argv + optind);
 	if (optind != argc) {
 		usage(stderr);
 		return 2;

@@ -34,6 +34,7 @@
 #include <zmq.h>
 
 #include "clock.h"
+#include "curve.h"
 #include "job.h"
 #include "log.h"
 #include "runner.h"
@@ -48,6 +49,8 @@
 #define WORKER_BATCH		256
 #define WORKER_ARENA_BUDGET	(64 * 1024 * 1024)
 #define WORKER_MAX_NAME		128	/* the server's limit */
+/* A refused key is logged at most this often while the worker retries. */
+#define WORKER_REFUSED_LOG_MS	60000
 
 /* SIGHUP is read and ignored: a worker has nothing to reload. */
 static const int worker_signals[] = { SIGINT, SIGTERM, SIGHUP };
@@ -65,6 +68,11 @@ struct worker {
 	char			*name;
 	void			*zctx;
 	void			*server;	/* DEALER; NULL while WAITING */
+	void			*monitor;	/* PAIR: the DEALER's handshakes */
+	unsigned		 monitors;	/* made so far, to name each */
+	bool			 curve;
+	struct curve_keypair	 keys;
+	int64_t			 refused_logged_ms;
 	void			*results;	/* PULL from job threads */
 	int			 signal_fd;
 	struct arena		*arena;
@@ -113,6 +121,57 @@ worker_send_unacked(struct worker *w)
 	}
 }
 
+/*
+ * Watches the DEALER's handshakes, so a refused key is said plainly in the
+ * log instead of looking like a silent server.
+ */
+static void
+worker_monitor_open(struct worker *w)
+{
+	char	endpoint[64];
+
+	snprintf(endpoint, sizeof endpoint, "inproc://tdkt-worker-monitor-%u",
+	    w->monitors++);
+	if (zmq_socket_monitor(w->server, endpoint,
+	    ZMQ_EVENT_HANDSHAKE_FAILED_AUTH |
+	    ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL) < 0 ||
+	    (w->monitor = sock_new(w->zctx, ZMQ_PAIR, 0)) == NULL ||
+	    zmq_connect(w->monitor, endpoint) < 0) {
+		log_warnx("could not watch the connection: %s",
+		    zmq_strerror(errno));
+		sock_close(&w->monitor);
+	}
+}
+
+static void
+worker_on_monitor_event(struct worker *w)
+{
+	struct sock_message	m;
+	uint16_t		event;
+	uint32_t		value;
+	int64_t			now = clock_monotonic_ms();
+
+	while (w->monitor != NULL && sock_recv_message(w->monitor, &m) == 0) {
+		if (m.nframes >= 1 && sock_frame_size(&m, 0) >= 6 &&
+		    now - w->refused_logged_ms >= WORKER_REFUSED_LOG_MS) {
+			memcpy(&event, sock_frame_data(&m, 0), sizeof event);
+			memcpy(&value, (const char *)sock_frame_data(&m, 0) + 2,
+			    sizeof value);
+			if (event == ZMQ_EVENT_HANDSHAKE_FAILED_AUTH)
+				log_warnx("the server refused this worker's key "
+				    "(status %u); an administrator must allow it: "
+				    "tdkt worker allow %s", value,
+				    w->keys.public_key);
+			else
+				log_warnx("the encrypted handshake with the server "
+				    "failed (error %u); is server_public_key the "
+				    "server's?", value);
+			w->refused_logged_ms = now;
+		}
+		sock_message_close(&m);
+	}
+}
+
 /* Opens a fresh DEALER and announces the worker on it. */
 static void
 worker_connect(struct worker *w)
@@ -125,6 +184,17 @@ worker_connect(struct worker *w)
 	w->server = sock_new(w->zctx, ZMQ_DEALER, w->conf->max_message_bytes);
 	if (w->server == NULL)
 		fatalx("could not create a socket: %s", zmq_strerror(errno));
+	if (w->curve) {
+		int	ivl_max = (int)w->conf->reconnect_max_ms;
+
+		if (curve_setup_client(w->server, w->conf->server_public_key,
+		    &w->keys) < 0)
+			fatalx("could not set up CURVE: %s", zmq_strerror(errno));
+		/* A refused key retries with back-off, not ten times a second. */
+		zmq_setsockopt(w->server, ZMQ_RECONNECT_IVL_MAX, &ivl_max,
+		    sizeof ivl_max);
+		worker_monitor_open(w);
+	}
 	if (sock_connect(w->server, w->conf->server, &cause) < 0)
 		fatalx("%s", cause);	/* a malformed endpoint: config error */
 	ready.name = w->name;
@@ -148,6 +218,7 @@ static void
 worker_disconnect(struct worker *w, bool immediately)
 {
 	sock_close(&w->server);
+	sock_close(&w->monitor);
 	w->reconnect_at_ms = clock_monotonic_ms() +
 	    (immediately ? w->conf->reconnect_min_ms : w->backoff_ms);
 	if (!immediately) {
@@ -354,6 +425,27 @@ worker_new(const struct worker_config *conf, char **cause)
 	}
 	w->backoff_ms = conf->reconnect_min_ms;
 	w->arena = arena_new(WORKER_ARENA_BUDGET);
+	if ((w->curve = curve_endpoint_needs(conf->server))) {
+		char	*why = NULL;
+
+		if (!curve_key_valid(conf->server_public_key)) {
+			*cause = xasprintf("%s is TCP, so server_public_key must "
+			    "hold the server's 40-character public key "
+			    "(`tdkt-server public-key`)", conf->server);
+			goto fail;
+		}
+		if (conf->key_file[0] == '\0') {
+			*cause = xasprintf("%s is TCP, so key_file must name this "
+			    "worker's key pair (`tdkt-worker keygen --out FILE`)",
+			    conf->server);
+			goto fail;
+		}
+		if (curve_keyfile_read(conf->key_file, &w->keys, &why) < 0) {
+			*cause = why;
+			goto fail;
+		}
+		log_info("public key %s", w->keys.public_key);
+	}
 
 	/* Before any thread exists, so every thread inherits the mask. */
 	if ((w->signal_fd = sig_open_fd(worker_signals, sizeof worker_signals /
@@ -396,19 +488,24 @@ worker_run(struct worker *w)
 
 	worker_connect(w);
 	for (;;) {
-		zmq_pollitem_t	items[3] = {
+		zmq_pollitem_t	items[4] = {
 			{ w->results, 0, ZMQ_POLLIN, 0 },
 			{ NULL, w->signal_fd, ZMQ_POLLIN, 0 },
 			{ w->server, 0, ZMQ_POLLIN, 0 },
+			{ w->monitor, 0, ZMQ_POLLIN, 0 },
 		};
+		int		nitems = w->server == NULL ? 2 :
+				    w->monitor == NULL ? 3 : 4;
 
-		if (zmq_poll(items, w->server != NULL ? 3 : 2, WORKER_TICK_MS) < 0) {
+		if (zmq_poll(items, nitems, WORKER_TICK_MS) < 0) {
 			if (errno == EINTR)
 				continue;
 			fatalx("zmq_poll failed: %s", zmq_strerror(errno));
 		}
 		if (items[1].revents & ZMQ_POLLIN)
 			worker_handle_signals(w);
+		if (nitems == 4 && (items[3].revents & ZMQ_POLLIN))
+			worker_on_monitor_event(w);
 		for (int i = 0; i < WORKER_BATCH && (items[0].revents & ZMQ_POLLIN); i++) {
 			struct sock_message m;
 			if (sock_recv_message(w->results, &m) < 0)
@@ -463,7 +560,9 @@ worker_free(struct worker **wp)
 	if (w == NULL)
 		return;
 	sock_close(&w->server);
+	sock_close(&w->monitor);
 	sock_close(&w->results);
+	curve_keypair_clear(&w->keys);
 	/*
 	 * Job threads still running past the grace period hold sockets of
 	 * this context; terminating it would wait for them. The process is

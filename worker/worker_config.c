@@ -15,6 +15,14 @@ const struct cfg_option worker_config_options[] = {
 	{ "server", CFG_STRING, OPT(server), "tcp://127.0.0.1:7451", 0, 0, NULL,
 	  "ZeroMQ endpoint of the server's worker socket (its listen.workers).",
 	  CFG_NONEMPTY },
+	{ "server_public_key", CFG_STRING, OPT(server_public_key), "", 0, 0, NULL,
+	  "The server's CURVE public key (`tdkt-server public-key` prints it), "
+	  "required when the server is reached over TCP: the connection is "
+	  "encrypted and the worker knows it talks to the real server.", 0 },
+	{ "key_file", CFG_STRING, OPT(key_file), "", 0, 0, NULL,
+	  "This worker's CURVE key pair (`tdkt-worker keygen --out FILE` makes "
+	  "one), required over TCP. The server admits the worker only once an "
+	  "administrator has allowed its public key: `tdkt worker allow KEY`.", 0 },
 	{ "name", CFG_STRING, OPT(name), "", 0, 0, NULL,
 	  "Name shown to administrators. Empty: host:pid.", 0 },
 	{ "capacity", CFG_INT, OPT(capacity), "2", 1, 256, NULL,

@@ -10,6 +10,8 @@
 
 struct worker_config {
 	char	*server;
+	char	*server_public_key;
+	char	*key_file;
 	char	*name;
 	int64_t	 capacity;
 	int64_t	 heartbeat_ms;
