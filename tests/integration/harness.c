@@ -51,6 +51,7 @@
 
 #include "arena.h"
 #include "clock.h"
+#include "curve.h"
 #include "conn.h"
 #include "harness.h"
 #include "harness_reaper.h"
@@ -295,6 +296,33 @@ harness_write_options(struct harness *h, const char *name,
 	if (fclose(fp) != 0)
 		ck_abort_msg("could not write \"%s\": %s", path,
 		    strerror(errno));
+	return path;
+}
+
+/*
+ * Writes DIR/client-USER.yaml (DIR/client.yaml for the administrator): the
+ * server, its public key, and a session file of the user's own.
+ */
+static const char *
+harness_client_config(struct harness *h, const char *user)
+{
+	struct harness_option	*client = NULL;
+	const char		*path;
+	char			*name = strcmp(user, "admin") == 0 ?
+				    xstrdup("client.yaml") :
+				    xasprintf("client-%s.yaml", user);
+
+	harness_option_set(&client, "server", h->clients_endpoint);
+	harness_option_set(&client, "server_public_key",
+	    h->server_keys.public_key);
+	harness_option_set(&client, "session_file",
+	    harness_path(h, "session-%s", user));
+	harness_option_set(&client, "events", h->events_endpoint);
+	harness_option_set(&client, "timeout_ms", "15000");
+	harness_option_set(&client, "retries", "0");
+	path = harness_write_options(h, name, client);
+	harness_options_free(&client);
+	free(name);
 	return path;
 }
 
@@ -630,10 +658,12 @@ harness_init(struct harness *h)
 
 	base = harness_server_config(h, "base.yaml");
 	harness_run(h, &out, "tdkt-server", "-c", base, "init", "--data-dir",
-	    h->data_dir, NULL);
+	    h->data_dir, "--admin-password-file", harness_path(h, "admin.pw"),
+	    NULL);
 	ck_assert_msg(out.code == 0, "tdkt-server init exited %d:\n%s%s",
 	    out.code, out.out, out.err);
 	harness_output_clear(&out);
+	h->initialised = true;
 	harness_reaper_tell(h->reaper_fd, "log %s/log/postgresql.log",
 	    h->data_dir);
 	harness_reaper_tell(h->reaper_fd, "pidfile %s/pg/postmaster.pid",
@@ -674,7 +704,98 @@ harness_server_start(struct harness *h, const char *config)
 			    "%d ms; see %s", HARNESS_START_MS, log);
 		harness_sleep_ms(HARNESS_POLL_MS);
 	}
+	/* Only harness_init makes the administrator (a bare migrate does not). */
+	if (h->initialised && !h->admin_ready) {
+		struct harness_output	out;
+
+		harness_cli(h, &out, "login", "admin", "--password-file",
+		    harness_path(h, "admin.pw"), NULL);
+		ck_assert_msg(out.code == 0, "the administrator could not log "
+		    "in (%d):\n%s%s", out.code, out.out, out.err);
+		harness_output_clear(&out);
+		harness_cli(h, &out, "worker", "allow", "--name", "harness",
+		    h->worker_keys.public_key, NULL);
+		ck_assert_msg(out.code == 0, "could not allow the workers' key "
+		    "(%d):\n%s%s", out.code, out.out, out.err);
+		harness_output_clear(&out);
+		h->admin_ready = true;
+	}
 	return p;
+}
+
+void
+harness_user(struct harness *h, const char *username, const char *unit, ...)
+{
+	struct harness_output	 out;
+	char			*argv[HARNESS_MAX_ARGS];
+	char			*path = harness_program("tdkt");
+	const char		*role, *config;
+	size_t			 n = 0;
+	va_list			 ap;
+
+	argv[n++] = path;
+	argv[n++] = "--config";
+	argv[n++] = h->client_config;
+	argv[n++] = "user";
+	argv[n++] = "add";
+	argv[n++] = (char *)username;
+	argv[n++] = "--name";
+	argv[n++] = "Người dùng thử nghiệm";
+	argv[n++] = "--password-file";
+	argv[n++] = (char *)harness_path(h, "admin.pw");
+	if (unit != NULL) {
+		argv[n++] = "--unit";
+		argv[n++] = (char *)unit;
+	}
+	va_start(ap, unit);
+	while ((role = va_arg(ap, const char *)) != NULL &&
+	    n + 3 < HARNESS_MAX_ARGS) {
+		argv[n++] = "--role";
+		argv[n++] = (char *)role;
+	}
+	va_end(ap);
+	argv[n] = NULL;
+	harness_run_argv(h, &out, argv, 0);
+	free(path);
+	ck_assert_msg(out.code == 0, "could not add the account %s (%d):\n%s%s",
+	    username, out.code, out.out, out.err);
+	harness_output_clear(&out);
+
+	config = harness_client_config(h, username);
+	path = harness_program("tdkt");
+	argv[0] = path;
+	argv[1] = "--config";
+	argv[2] = (char *)config;
+	argv[3] = "login";
+	argv[4] = (char *)username;
+	argv[5] = "--password-file";
+	argv[6] = (char *)harness_path(h, "admin.pw");
+	argv[7] = NULL;
+	harness_run_argv(h, &out, argv, 0);
+	free(path);
+	ck_assert_msg(out.code == 0, "%s could not log in (%d):\n%s%s",
+	    username, out.code, out.out, out.err);
+	harness_output_clear(&out);
+}
+
+int
+harness_cli_as(struct harness *h, struct harness_output *out,
+    const char *user, ...)
+{
+	char		*path = harness_program("tdkt");
+	char		*argv[HARNESS_MAX_ARGS];
+	va_list		 ap;
+	int		 code;
+	const char	*prefix[] = { path, "--config", strcmp(user, "admin") == 0 ?
+			    h->client_config :
+			    harness_path(h, "client-%s.yaml", user) };
+
+	va_start(ap, user);
+	harness_argv(argv, HARNESS_MAX_ARGS, prefix, 3, ap);
+	va_end(ap);
+	code = harness_run_argv(h, out, argv, 0);
+	free(path);
+	return code;
 }
 
 int
@@ -736,6 +857,7 @@ harness_ping(struct harness *h, struct harness_pong *pong)
 	if (h->conn == NULL) {
 		struct conn_options	opts = {
 			.endpoint = h->clients_endpoint,
+			.server_public_key = h->server_keys.public_key,
 			.timeout_ms = HARNESS_PING_MS,
 			.retries = 0,
 			.max_message_bytes = 16 * 1024 * 1024,
@@ -1019,6 +1141,12 @@ harness_socket_connect(struct harness *h, void *sock, const char *endpoint,
 			ck_abort_msg("could not monitor a socket: %s",
 			    zmq_strerror(errno));
 	}
+	/* Our TCP sockets speak CURVE; toward workers with the allowed key. */
+	if (strncmp(endpoint, "tcp://", 6) == 0 &&
+	    curve_setup_client(sock, h->server_keys.public_key,
+	    strcmp(endpoint, h->workers_endpoint) == 0 ? &h->worker_keys :
+	    NULL) < 0)
+		ck_abort_msg("could not set up CURVE: %s", zmq_strerror(errno));
 	if (zmq_connect(sock, endpoint) < 0)
 		rc = -1;
 	else if (mon != NULL) {
@@ -1233,7 +1361,7 @@ struct harness *
 harness_new(void)
 {
 	struct harness	*h = xcalloc(1, sizeof *h);
-	char		*template;
+	char		*template, *cause = NULL;
 	int		 ports[3];
 
 	h->reaper_fd = -1;
@@ -1269,7 +1397,22 @@ harness_new(void)
 	harness_server_set(h, "jobs.timeout_ms", "5000");
 	harness_server_set(h, "log.level", "debug");
 
+	/*
+	 * The server's key pair is made here, before init (which keeps it),
+	 * so every configuration can name its public key from the start;
+	 * workers share one key pair, allowed at the first server start.
+	 */
+	if (curve_keyfile_create(harness_path(h, "server.key"), "harness server",
+	    &h->server_keys, &cause) < 0 ||
+	    curve_keyfile_create(harness_path(h, "worker.key"), "harness worker",
+	    &h->worker_keys, &cause) < 0)
+		ck_abort_msg("%s", cause);
+	harness_server_set(h, "security.key_file", harness_path(h, "server.key"));
+	harness_write(h, "admin.pw", HARNESS_PASSWORD "\n");
+
 	harness_worker_set(h, "server", h->workers_endpoint);
+	harness_worker_set(h, "server_public_key", h->server_keys.public_key);
+	harness_worker_set(h, "key_file", harness_path(h, "worker.key"));
 	harness_worker_set(h, "heartbeat_ms", "200");
 	harness_worker_set(h, "liveness", "5");
 	harness_worker_set(h, "reconnect.min_ms", "100");
@@ -1277,14 +1420,7 @@ harness_new(void)
 	harness_worker_set(h, "shutdown_grace_ms", "5000");
 	harness_worker_set(h, "log.level", "debug");
 
-	struct harness_option *client = NULL;
-	harness_option_set(&client, "server", h->clients_endpoint);
-	harness_option_set(&client, "events", h->events_endpoint);
-	harness_option_set(&client, "timeout_ms", "15000");
-	harness_option_set(&client, "retries", "0");
-	h->client_config = xstrdup(harness_write_options(h, "client.yaml",
-	    client));
-	harness_options_free(&client);
+	h->client_config = xstrdup(harness_client_config(h, "admin"));
 	return h;
 }
 

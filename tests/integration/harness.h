@@ -40,6 +40,7 @@
 #include <check.h>
 
 #include "client.pb-c.h"
+#include "curve.h"
 
 /* Deadlines, generous for a 2-core machine running sanitized binaries. */
 #define HARNESS_START_MS	60000	/* a server until it answers a ping */
@@ -109,6 +110,10 @@ struct harness_option;
 struct harness_string;
 struct conn;
 
+/* The administrator's password, in DIR/admin.pw; harness_user's too. */
+#define HARNESS_PASSWORD	"mật-khẩu-thử-nghiệm-1"
+
+
 /*
  * A test's installation. The fields above the line are for tests to read;
  * the rest belong to harness.c.
@@ -120,8 +125,10 @@ struct harness {
 	char			*events_endpoint;
 	char			*data_dir;	/* DIR/data, by harness_init */
 	char			*server_config;	/* DIR/data/tdkt-server.yaml */
-	char			*client_config;	/* DIR/client.yaml */
+	char			*client_config;	/* DIR/client.yaml, the admin's */
 	struct harness_proc	*server;	/* running, or NULL */
+	struct curve_keypair	 server_keys;	/* DIR/server.key */
+	struct curve_keypair	 worker_keys;	/* DIR/worker.key, allowed */
 	/* ---- */
 	char			*label;
 	pid_t			 reaper_pid;
@@ -133,6 +140,8 @@ struct harness {
 	struct harness_string	*strings;
 	unsigned		 nruns;
 	struct conn		*conn;
+	bool			 initialised;	/* by harness_init */
+	bool			 admin_ready;	/* logged in, worker key allowed */
 	void			*zctx;
 	void			*sockets[16];
 };
@@ -195,6 +204,19 @@ void		 harness_init(struct harness *);
  * exits or stays silent. Returns it (also in h->server).
  */
 struct harness_proc *harness_server_start(struct harness *, const char *config);
+
+/*
+ * Adds an account `username` in `unit` (NULL: system-wide) with the roles
+ * that follow, up to a NULL ("head", "specialist:primary", ...), and the
+ * password HARNESS_PASSWORD, then logs it in with a client configuration
+ * of its own (DIR/client-USERNAME.yaml) for harness_cli_as. Fails the test
+ * if either step fails.
+ */
+void		 harness_user(struct harness *, const char *username,
+		    const char *unit, ...) __attribute__((sentinel));
+/* harness_cli as `user` ("admin", or one made by harness_user). */
+int		 harness_cli_as(struct harness *, struct harness_output *out,
+		    const char *user, ...) __attribute__((sentinel));
 
 /* Stops the server with SIGTERM; returns its exit code or HARNESS_TIMEOUT. */
 int		 harness_server_stop(struct harness *);
