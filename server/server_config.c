@@ -76,7 +76,7 @@ const struct cfg_option server_config_options[] = {
 	  "socket; `tdkt-server init` creates it. Empty: data_dir/server.key. "
 	  "Clients and workers need its public key (`tdkt-server public-key`).",
 	  0 },
-	{ "auth.session_ttl_s", CFG_INT, OPT(auth_session_ttl_s), "43200", 300,
+	{ "auth.session_ttl_s", CFG_INT, OPT(auth_session_ttl_s), "43200", 5,
 	  30 * 86400, NULL,
 	  "How long a session lasts after `tdkt login`, in seconds.", 0 },
 	{ "auth.failure_window_s", CFG_INT, OPT(auth_failure_window_s), "900", 60,

@@ -102,7 +102,8 @@ CREATE VIEW account_view AS
 -- whole system, which only a system-wide account reaches).
 CREATE FUNCTION roles_covering(p_account bigint, p_path ltree, p_code text,
     p_kind text) RETURNS text[] LANGUAGE sql STABLE AS $$
-	SELECT coalesce(array_agg(DISTINCT r.role), '{}')
+	SELECT coalesce(array_agg(DISTINCT r.role || CASE WHEN r.level <> ''
+	    THEN ':' || r.level ELSE '' END), '{}')
 	FROM accounts a
 	JOIN account_roles r ON r.account_id = a.id
 	LEFT JOIN units au ON au.id = a.unit_id

@@ -276,6 +276,7 @@ START_TEST(test_client_leaves_mid_request)
 	echo.delay_ms = 1500;
 	env.version = 1;
 	env.request_id = 77;
+	env.session_token = (char *)harness_session(h, "admin");
 	env.body_case = TDKT__CLIENT_ENVELOPE__BODY_ECHO_REQUEST;
 	env.echo_request = &echo;
 	ck_assert_int_eq(harness_send(sock, &env.base), 0);

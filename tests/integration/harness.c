@@ -778,6 +778,17 @@ harness_user(struct harness *h, const char *username, const char *unit, ...)
 	harness_output_clear(&out);
 }
 
+const char *
+harness_session(struct harness *h, const char *user)
+{
+	char	*text = harness_read_file(harness_path(h, "session-%s", user),
+		    NULL);
+
+	ck_assert_msg(text != NULL, "%s has no session", user);
+	text[strcspn(text, "\n")] = '\0';
+	return harness_keep(h, text);
+}
+
 int
 harness_cli_as(struct harness *h, struct harness_output *out,
     const char *user, ...)

@@ -214,6 +214,9 @@ struct harness_proc *harness_server_start(struct harness *, const char *config);
  */
 void		 harness_user(struct harness *, const char *username,
 		    const char *unit, ...) __attribute__((sentinel));
+/* The session token of `user` ("admin" or one made by harness_user), owned by the harness. */
+const char	*harness_session(struct harness *, const char *user);
+
 /* harness_cli as `user` ("admin", or one made by harness_user). */
 int		 harness_cli_as(struct harness *, struct harness_output *out,
 		    const char *user, ...) __attribute__((sentinel));
