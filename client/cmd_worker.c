@@ -130,6 +130,7 @@ const struct cmd_entry cmd_worker_entry = {
 	    "  worker revoke KHÓA               thu hồi: máy đang kết nối bị "
 	    "ngắt ngay\n"
 	    "  worker keys                      mọi khóa đã cho phép, kể cả đã "
-	    "thu hồi\n",
+	    "thu hồi\n"
+	    "Khóa có thể bắt đầu bằng dấu '-': hãy đặt -- trước khóa.\n",
 	.exec = worker_exec,
 };

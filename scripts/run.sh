@@ -98,7 +98,7 @@ done
 # The administrator logs in and admits the demo workers' key.
 tdkt() { "$bin/tdkt" --config "$client" "$@"; }
 tdkt login admin --password-file "$data/admin.pw" >/dev/null
-tdkt worker allow --name "demo workers" "$worker_key" >/dev/null
+tdkt worker allow --name "demo workers" -- "$worker_key" >/dev/null
 
 for i in $(seq 1 $workers); do
 	"$bin/tdkt-worker" -c "$data/worker.yaml" &

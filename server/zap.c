@@ -227,7 +227,7 @@ zap_decide(struct zap *z, const char *domain, const char *key,
 	if (strcmp(z->last_refused, key) != 0 ||
 	    now_ms - z->last_refused_ms >= ZAP_LOG_INTERVAL_MS) {
 		log_warnx("refused a worker from %s: its key %s is not allowed "
-		    "(an administrator can run `tdkt worker allow %s`)",
+		    "(an administrator can run `tdkt worker allow -- %s`)",
 		    address, key, key);
 		memcpy(z->last_refused, key, sizeof z->last_refused);
 		z->last_refused_ms = now_ms;

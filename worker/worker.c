@@ -160,7 +160,7 @@ worker_on_monitor_event(struct worker *w)
 			if (event == ZMQ_EVENT_HANDSHAKE_FAILED_AUTH)
 				log_warnx("the server refused this worker's key "
 				    "(status %u); an administrator must allow it: "
-				    "tdkt worker allow %s", value,
+				    "tdkt worker allow -- %s", value,
 				    w->keys.public_key);
 			else
 				log_warnx("the encrypted handshake with the server "

@@ -726,14 +726,14 @@ START_TEST(test_worker_keys)
 
 	/* Allowed: it connects and works. */
 	ck_assert_int_eq(harness_cli(h, &out, "worker", "allow", "--name",
-	    "máy lạ", stranger.public_key, NULL), 0);
+	    "máy lạ", "--", stranger.public_key, NULL), 0);
 	harness_output_clear(&out);
 	harness_wait_workers(h, 1);
 	ck_assert_int_eq(harness_cli(h, &out, "echo", "xin chào", NULL), 0);
 	harness_output_clear(&out);
 
 	/* Revoked: cut off at once, and kept out. */
-	ck_assert_int_eq(harness_cli(h, &out, "worker", "revoke",
+	ck_assert_int_eq(harness_cli(h, &out, "worker", "revoke", "--",
 	    stranger.public_key, NULL), 0);
 	harness_output_clear(&out);
 	harness_wait_workers(h, 0);

@@ -713,7 +713,7 @@ harness_server_start(struct harness *h, const char *config)
 		ck_assert_msg(out.code == 0, "the administrator could not log "
 		    "in (%d):\n%s%s", out.code, out.out, out.err);
 		harness_output_clear(&out);
-		harness_cli(h, &out, "worker", "allow", "--name", "harness",
+		harness_cli(h, &out, "worker", "allow", "--name", "harness", "--",
 		    h->worker_keys.public_key, NULL);
 		ck_assert_msg(out.code == 0, "could not allow the workers' key "
 		    "(%d):\n%s%s", out.code, out.out, out.err);
