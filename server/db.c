@@ -444,16 +444,16 @@ db_exec_blocking(PGconn *conn, const char *sql, char **cause)
 }
 
 size_t
-db_split_lines(char *text, char ***lines)
+db_split(char *text, const char *separators, char ***items)
 {
-	char	*line, *save;
+	char	*item, *save;
 	size_t	 n = 0;
 
-	*lines = NULL;
-	for (line = strtok_r(text, "\n", &save); line != NULL;
-	    line = strtok_r(NULL, "\n", &save)) {
-		*lines = xreallocarray(*lines, n + 1, sizeof **lines);
-		(*lines)[n++] = line;
+	*items = NULL;
+	for (item = strtok_r(text, separators, &save); item != NULL;
+	    item = strtok_r(NULL, separators, &save)) {
+		*items = xreallocarray(*items, n + 1, sizeof **items);
+		(*items)[n++] = item;
 	}
 	return n;
 }

@@ -46,25 +46,6 @@ db_bool(const PGresult *res, int row, int col)
 	return PQgetvalue(res, row, col)[0] == 't';
 }
 
-/*
- * Splits a comma-joined list (modified in place) into *items, a new array
- * the caller frees; returns how many.
- */
-static size_t
-db_split_commas(char *text, char ***items)
-{
-	size_t	n = 0;
-
-	*items = xreallocarray(NULL, strlen(text) / 2 + 1, sizeof **items);
-	for (char *p = text; *p != '\0'; ) {
-		(*items)[n++] = p;
-		p += strcspn(p, ",");
-		if (*p == ',')
-			*p++ = '\0';
-	}
-	return n;
-}
-
 static void
 db_auth_done(void *arg, const PGresult *res, const char *error)
 {
@@ -86,8 +67,8 @@ db_auth_done(void *arg, const PGresult *res, const char *error)
 	a.must_change_password = db_bool(res, 0, 5);
 	roles = xstrdup(PQgetvalue(res, 0, 6));
 	covering = xstrdup(PQgetvalue(res, 0, 7));
-	a.nroles = db_split_commas(roles, &a.roles);
-	a.ncovering = db_split_commas(covering, &a.covering);
+	a.nroles = db_split(roles, ",", &a.roles);
+	a.ncovering = db_split(covering, ",", &a.covering);
 	a.target_unit = PQgetvalue(res, 0, 8);
 	a.expires_ms = db_int(res, 0, 9);
 	call->auth_cb(call->arg, &a, NULL);
@@ -253,7 +234,7 @@ db_accounts_done(void *arg, const PGresult *res, const char *error)
 		a->unit = PQgetvalue(res, i, 3);
 		a->unit_name = PQgetvalue(res, i, 4);
 		roles[i] = xstrdup(PQgetvalue(res, i, 5));
-		a->nroles = db_split_commas(roles[i], &a->roles);
+		a->nroles = db_split(roles[i], ",", &a->roles);
 		a->disabled = db_bool(res, i, 6);
 		a->must_change_password = db_bool(res, i, 7);
 		a->created_ms = db_int(res, i, 8);

@@ -31,7 +31,7 @@ db_import_done(void *arg, const PGresult *res, const char *error)
 	result.updated = (uint32_t)strtoul(PQgetvalue(res, 0, 1), NULL, 10);
 	if (!PQgetisnull(res, 0, 2)) {
 		problems = xstrdup(PQgetvalue(res, 0, 2));
-		result.nproblems = db_split_lines(problems, &result.problems);
+		result.nproblems = db_split(problems, "\n", &result.problems);
 	}
 	call->cb(call->arg, &result, NULL);
 	free(result.problems);

@@ -36,11 +36,12 @@ PGconn	*db_connect_blocking(const char *conninfo, char **cause);
 int	db_exec_blocking(PGconn *, const char *sql, char **cause);
 
 /*
- * Splits `text` (modified in place) into its non-empty lines: returns how
- * many and sets *lines to a new array of pointers into `text` (caller frees
- * the array, not the lines). For the problems SQL functions return, one per
- * line.
+ * Splits `text` (modified in place) at any of `separators` into its
+ * non-empty items: returns how many and sets *items to a new array of
+ * pointers into `text` (caller frees the array, not the items; NULL when
+ * there are none). For the problems SQL functions return, one per line
+ * ("\n"), and for lists joined with commas (",").
  */
-size_t	db_split_lines(char *text, char ***lines);
+size_t	db_split(char *text, const char *separators, char ***items);
 
 #endif

@@ -49,7 +49,7 @@ db_registration_save_done(void *arg, const PGresult *res, const char *error)
 	s.deadline = PQgetvalue(res, 0, 6);
 	if (!PQgetisnull(res, 0, 7)) {
 		problems = xstrdup(PQgetvalue(res, 0, 7));
-		s.nproblems = db_split_lines(problems, &s.problems);
+		s.nproblems = db_split(problems, "\n", &s.problems);
 	}
 	call->save_cb(call->arg, &s, NULL);
 	free(s.problems);

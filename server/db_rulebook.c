@@ -322,7 +322,7 @@ db_rulebook_load_done(void *arg, const PGresult *res, const char *error)
 	if (!PQgetisnull(res, 0, 2)) {
 		/* One problem per line, already "file:line:col: message". */
 		problems = xstrdup(PQgetvalue(res, 0, 2));
-		loaded.nproblems = db_split_lines(problems, &loaded.problems);
+		loaded.nproblems = db_split(problems, "\n", &loaded.problems);
 	}
 	cb(call->arg, &loaded, NULL);
 	free(loaded.problems);
