@@ -33,15 +33,6 @@ access_teardown(void)
 	harness_free(&h);
 }
 
-static const char *
-access_source(const char *rel)
-{
-	static char	path[4096];
-
-	snprintf(path, sizeof path, "%s/%s", TDKT_SOURCE_DIR, rel);
-	return path;
-}
-
 /* The callers: one account per role, and "anon" with no session. */
 #define ANON	0x100
 static const struct {
@@ -68,19 +59,9 @@ static const struct {
 static void
 access_start(void)
 {
-	struct harness_output	out;
-
 	h = harness_new();
 	harness_start(h, 1);
-	ck_assert_int_eq(harness_cli(h, &out, "import", "units",
-	    access_source("config/demo/q1-units.csv"), NULL), 0);
-	harness_output_clear(&out);
-	ck_assert_int_eq(harness_cli(h, &out, "import", "people",
-	    access_source("config/demo/q1-people.csv"), NULL), 0);
-	harness_output_clear(&out);
-	ck_assert_int_eq(harness_cli(h, &out, "rulebook", "load",
-	    access_source("config/rulebooks/q1-2023-2024.yaml"), NULL), 0);
-	harness_output_clear(&out);
+	harness_load_district1(h);
 	for (size_t i = 0; i < NCALLERS; i++) {
 		if (callers[i].unit != NULL)
 			harness_user(h, callers[i].user, callers[i].unit,
@@ -169,7 +150,7 @@ build_rulebook_load(Tdkt__ClientEnvelope *e, const char *user)
 	size_t	 len;
 
 	(void)user;
-	text = harness_read_file(access_source(
+	text = harness_read_file(harness_source(h,
 	    "config/rulebooks/q1-2023-2024.yaml"), &len);
 	ck_assert_ptr_nonnull(text);
 	ck_assert_uint_lt(len, sizeof access_content);

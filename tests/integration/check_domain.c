@@ -22,16 +22,6 @@ domain_teardown(void)
 	harness_free(&h);
 }
 
-/* The source tree's file `rel`, for the CLI to read. */
-static const char *
-domain_source(const char *rel)
-{
-	static char	path[4096];
-
-	snprintf(path, sizeof path, "%s/%s", TDKT_SOURCE_DIR, rel);
-	return path;
-}
-
 /* Starts an installation and imports the District 1 demo units. */
 static void
 domain_start_with_units(void)
@@ -41,7 +31,7 @@ domain_start_with_units(void)
 	h = harness_new();
 	harness_start(h, 0);
 	ck_assert_int_eq(harness_cli(h, &out, "import", "units",
-	    domain_source("config/demo/q1-units.csv"), NULL), 0);
+	    harness_source(h, "config/demo/q1-units.csv"), NULL), 0);
 	ck_assert_msg(strstr(out.out, "24 thêm mới") != NULL, "%s", out.out);
 	harness_output_clear(&out);
 }
@@ -84,7 +74,7 @@ START_TEST(test_import_units_and_people)
 
 	/* Importing the same file again updates, creates nothing. */
 	ck_assert_int_eq(harness_cli(h, &out, "--json", "import", "units",
-	    domain_source("config/demo/q1-units.csv"), NULL), 0);
+	    harness_source(h, "config/demo/q1-units.csv"), NULL), 0);
 	ck_assert_ptr_nonnull(j = harness_json_parse(out.out));
 	ck_assert_int_eq(harness_json_uint(j, "created", &v), 0);
 	ck_assert_uint_eq(v, 0);
@@ -94,7 +84,7 @@ START_TEST(test_import_units_and_people)
 	harness_output_clear(&out);
 
 	ck_assert_int_eq(harness_cli(h, &out, "--json", "import", "people",
-	    domain_source("config/demo/q1-people.csv"), NULL), 0);
+	    harness_source(h, "config/demo/q1-people.csv"), NULL), 0);
 	ck_assert_ptr_nonnull(j = harness_json_parse(out.out));
 	ck_assert_int_eq(harness_json_uint(j, "created", &v), 0);
 	ck_assert_uint_eq(v, 14);
@@ -234,7 +224,7 @@ START_TEST(test_rulebooks_load_and_show)
 	domain_start_with_units();
 
 	ck_assert_int_eq(harness_cli(h, &out, "--json", "rulebook", "load",
-	    domain_source(q1), NULL), 0);
+	    harness_source(h, q1), NULL), 0);
 	ck_assert_ptr_nonnull(j = harness_json_parse(out.out));
 	ck_assert_str_eq(harness_json_string(j, "outcome"), "loaded");
 	ck_assert_str_eq(harness_json_string(j, "issuer"), "PGDDT-Q1");
@@ -245,19 +235,19 @@ START_TEST(test_rulebooks_load_and_show)
 	harness_output_clear(&out);
 
 	ck_assert_int_eq(harness_cli(h, &out, "rulebook", "load",
-	    domain_source("config/rulebooks/quangnam-2024.yaml"), NULL), 0);
+	    harness_source(h, "config/rulebooks/quangnam-2024.yaml"), NULL), 0);
 	harness_output_clear(&out);
 
 	/* The same file again changes nothing. */
 	ck_assert_int_eq(harness_cli(h, &out, "--json", "rulebook", "load",
-	    domain_source(q1), NULL), 0);
+	    harness_source(h, q1), NULL), 0);
 	ck_assert_ptr_nonnull(j = harness_json_parse(out.out));
 	ck_assert_str_eq(harness_json_string(j, "outcome"), "unchanged");
 	harness_json_free(&j);
 	harness_output_clear(&out);
 
 	/* A changed file is a new version; the first stays as it was. */
-	text = harness_read_file(domain_source(q1), NULL);
+	text = harness_read_file(harness_source(h, q1), NULL);
 	ck_assert_ptr_nonnull(text);
 	ck_assert_ptr_nonnull(p = strstr(text, "closes: 2024-05-28}"));
 	changed = strdup(text);
@@ -313,7 +303,7 @@ START_TEST(test_rulebook_refused)
 	harness_output_clear(&out);
 
 	/* Units the rulebook names must exist. */
-	text = harness_read_file(domain_source(
+	text = harness_read_file(harness_source(h,
 	    "config/rulebooks/q1-2023-2024.yaml"), NULL);
 	ck_assert_ptr_nonnull(p = strstr(text, "Q1-MN-SONCA, Q1-MN-TUOITHO"));
 	memcpy(p, "Q1-MN-SONCA, Q1-MN-TUOIXXX", 26);
@@ -343,7 +333,7 @@ START_TEST(test_calendar_primary_school)
 
 	domain_start_with_units();
 	ck_assert_int_eq(harness_cli(h, &out, "rulebook", "load",
-	    domain_source("config/rulebooks/q1-2023-2024.yaml"), NULL), 0);
+	    harness_source(h, "config/rulebooks/q1-2023-2024.yaml"), NULL), 0);
 	harness_output_clear(&out);
 
 	/* A primary school that leads no block: its two dossiers, in date order. */

@@ -21,33 +21,14 @@ registration_teardown(void)
 	harness_free(&h);
 }
 
-static const char *
-registration_source(const char *rel)
-{
-	static char	path[4096];
-
-	snprintf(path, sizeof path, "%s/%s", TDKT_SOURCE_DIR, rel);
-	return path;
-}
-
 /* District 1 with its units, staff and rulebook, on day `today`. */
 static void
 registration_start(const char *today)
 {
-	struct harness_output	out;
-
 	setenv("TDKT_TEST_TODAY", today, 1);
 	h = harness_new();
 	harness_start(h, 0);
-	ck_assert_int_eq(harness_cli(h, &out, "import", "units",
-	    registration_source("config/demo/q1-units.csv"), NULL), 0);
-	harness_output_clear(&out);
-	ck_assert_int_eq(harness_cli(h, &out, "import", "people",
-	    registration_source("config/demo/q1-people.csv"), NULL), 0);
-	harness_output_clear(&out);
-	ck_assert_int_eq(harness_cli(h, &out, "rulebook", "load",
-	    registration_source("config/rulebooks/q1-2023-2024.yaml"), NULL), 0);
-	harness_output_clear(&out);
+	harness_load_district1(h);
 	/* Registering is the head's act; the pact, the block leader's. */
 	harness_user(h, "hieutruong", "Q1-TH-DINHTIENHOANG", "head",
 	    "block_leader", NULL);

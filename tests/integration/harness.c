@@ -809,6 +809,32 @@ harness_cli_as(struct harness *h, struct harness_output *out,
 	return code;
 }
 
+const char *
+harness_source(struct harness *h, const char *rel)
+{
+	return harness_keep(h, xasprintf("%s/%s", TDKT_SOURCE_DIR, rel));
+}
+
+void
+harness_load_district1(struct harness *h)
+{
+	static const char *const steps[][3] = {
+		{ "import", "units", "config/demo/q1-units.csv" },
+		{ "import", "people", "config/demo/q1-people.csv" },
+		{ "rulebook", "load", "config/rulebooks/q1-2023-2024.yaml" },
+	};
+	struct harness_output	out;
+
+	for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+		harness_cli(h, &out, steps[i][0], steps[i][1],
+		    harness_source(h, steps[i][2]), NULL);
+		ck_assert_msg(out.code == 0, "%s %s %s exited %d:\n%s%s",
+		    steps[i][0], steps[i][1], steps[i][2], out.code, out.out,
+		    out.err);
+		harness_output_clear(&out);
+	}
+}
+
 int
 harness_server_stop(struct harness *h)
 {

@@ -180,6 +180,15 @@ void		 harness_worker_set(struct harness *, const char *name,
 /* Returns DIR/name (formatted), owned by the harness. */
 const char	*harness_path(struct harness *, const char *fmt, ...)
 		    __attribute__((format(printf, 2, 3)));
+/* Returns TDKT_SOURCE_DIR/rel, a file of the source tree, owned by the harness. */
+const char	*harness_source(struct harness *, const char *rel);
+
+/*
+ * Loads the District 1 demo as the administrator: its units and staff
+ * (config/demo/) and its 2023-2024 rulebook; fails the test if a step fails.
+ */
+void		 harness_load_district1(struct harness *);
+
 /* Writes `content` to DIR/name and returns that path, owned by the harness. */
 const char	*harness_write(struct harness *, const char *name,
 		    const char *content);
