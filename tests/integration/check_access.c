@@ -608,6 +608,48 @@ START_TEST(test_credentials)
 	    "--password-file", harness_path(h, "admin.pw"), NULL), 1);
 	harness_output_clear(&out);
 
+	/*
+	 * A password change: a weak or unchanged new password and a wrong
+	 * current one are refused; then the old password stops working and
+	 * the account's other sessions end.
+	 */
+	{
+		const char *cur = harness_path(h, "admin.pw");
+		const char *weak = harness_write(h, "weak.pw", "ngắn\n");
+		const char *fresh = harness_write(h, "new.pw",
+		    "một mật khẩu mới dài\n");
+
+		const char *first;
+
+		harness_user(h, "bo2", "BGDDT", "ministry", NULL);
+		first = harness_session(h, "bo2");
+		/* A second session, from which the password is changed. */
+		harness_cli_as(h, &out, "bo2", "login", "bo2",
+		    "--password-file", cur, NULL);
+		harness_output_clear(&out);
+		access_expect("bo2", "invalid_argument", "password",
+		    "--old-password-file", cur, "--new-password-file", weak,
+		    NULL);
+		access_expect("bo2", "invalid_argument", "password",
+		    "--old-password-file", cur, "--new-password-file", cur,
+		    NULL);
+		access_expect("bo2", "unauthenticated", "password",
+		    "--old-password-file", harness_path(h, "wrong.pw"),
+		    "--new-password-file", fresh, NULL);
+		access_expect("bo2", NULL, "password", "--old-password-file",
+		    cur, "--new-password-file", fresh, NULL);
+		access_expect("bo2", NULL, "whoami", NULL);
+		harness_write(h, "session-bo2", first);
+		chmod(harness_path(h, "session-bo2"), 0600);
+		access_expect("bo2", "unauthenticated", "whoami", NULL);
+		ck_assert_int_eq(harness_cli_as(h, &out, "bo2", "login", "bo2",
+		    "--password-file", cur, NULL), 1);
+		harness_output_clear(&out);
+		ck_assert_int_eq(harness_cli_as(h, &out, "bo2", "login", "bo2",
+		    "--password-file", fresh, NULL), 0);
+		harness_output_clear(&out);
+	}
+
 	/* Five failures lock the account, even for the right password. */
 	for (int i = 0; i < 4; i++) {
 		ck_assert_int_eq(harness_cli_as(h, &out, "so", "login", "so",
