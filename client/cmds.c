@@ -78,7 +78,7 @@ cmds_wants_help(int argc, char **argv)
 char *
 cmds_read_password(const char *file, const char *prompt)
 {
-	char		 buf[PASSWORD_INPUT_MAX + 2];
+	char		 buf[PASSWORD_INPUT_MAX + 2], *password;
 	struct termios	 saved, quiet;
 	FILE		*fp;
 	bool		 tty;
@@ -107,17 +107,11 @@ cmds_read_password(const char *file, const char *prompt)
 	}
 	fclose(fp);
 	buf[strcspn(buf, "\r\n")] = '\0';
-	if (strlen(buf) > PASSWORD_INPUT_MAX) {
-		explicit_bzero(buf, sizeof buf);
+	password = strlen(buf) <= PASSWORD_INPUT_MAX ? xstrdup(buf) : NULL;
+	explicit_bzero(buf, sizeof buf);
+	if (password == NULL)
 		fprintf(stderr, "tdkt: mật khẩu quá dài\n");
-		return NULL;
-	}
-	{
-		char *password = xstrdup(buf);
-
-		explicit_bzero(buf, sizeof buf);
-		return password;
-	}
+	return password;
 }
 
 /* Reads at most `max` bytes of `path`; NULL with a message on stderr. */
