@@ -32,14 +32,20 @@ listen:
 log:
   level: warn
 YAML
-	printf 'server: "tcp://127.0.0.1:%s"\ntimeout_ms: 60000\nretries: 0\n' \
-	    "$port" > "$dir/client.yaml"
+	echo "bench-administrator-password" > "$dir/admin.pw"
 	"$bin/tdkt-server" -c "$dir/base.yaml" init --data-dir "$dir/data" \
-	    > /dev/null 2>&1
+	    --admin-password-file "$dir/admin.pw" > /dev/null 2>&1
+	# Every TCP socket is CURVE: clients need the server's public key.
+	server_key=$("$bin/tdkt-server" -c "$dir/data/tdkt-server.yaml" public-key)
+	printf 'server: "tcp://127.0.0.1:%s"\nserver_public_key: "%s"\nsession_file: "%s"\ntimeout_ms: 60000\nretries: 0\n' \
+	    "$port" "$server_key" "$dir/session" > "$dir/client.yaml"
 	"$bin/tdkt-server" -c "$dir/data/tdkt-server.yaml" 2> "$dir/server.log" &
 	server_pid=$!
 	for _ in $(seq 1 100); do
-		bench_tdkt --timeout 500 ping > /dev/null 2>&1 && return 0
+		if bench_tdkt --timeout 500 ping > /dev/null 2>&1; then
+			bench_tdkt login admin --password-file "$dir/admin.pw" > /dev/null
+			return 0
+		fi
 		sleep 0.2
 	done
 	echo "bench: the server did not start; see $dir/server.log" >&2

@@ -26,7 +26,7 @@ echo "machine: $(nproc) cores, $(uname -sr)"
 echo "duration per run: ${seconds}s"
 printf '%-12s %14s %14s %14s %8s\n' connections "tdkt ping/s" "p99 latency" "pgbench tps" ratio
 for c in 1 4 16; do
-	out=$("$bin/tdkt-bench-ping" -s "tcp://127.0.0.1:$port" -c "$c" -d "$seconds")
+	out=$("$bin/tdkt-bench-ping" -s "tcp://127.0.0.1:$port" -k "$server_key" -c "$c" -d "$seconds")
 	rate=$(sed -n 's/^pings_per_second: //p' <<<"$out")
 	p99=$(sed -n 's/^latency_p99_us: //p' <<<"$out")
 	tps=$("$pgbin/pgbench" -n -h "$dir/data/run" -p 5432 -U tdkt -c "$c" \

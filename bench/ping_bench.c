@@ -26,6 +26,7 @@
 struct bench_thread {
 	pthread_t	 thread;
 	const char	*endpoint;
+	const char	*server_key;	/* CURVE, for a tcp:// endpoint */
 	int64_t		 until_ms;
 	uint64_t	 ok;
 	uint64_t	 failed;
@@ -38,7 +39,8 @@ bench_thread_main(void *arg)
 {
 	struct bench_thread	*t = arg;
 	struct conn_options	 opts = {
-		.endpoint = t->endpoint, .timeout_ms = 5000, .retries = 0,
+		.endpoint = t->endpoint, .server_public_key = t->server_key,
+		.timeout_ms = 5000, .retries = 0,
 		.max_message_bytes = 1 << 20,
 	};
 	struct conn		*conn = conn_new(&opts);
@@ -85,6 +87,7 @@ int
 main(int argc, char **argv)
 {
 	const char		*endpoint = "tcp://127.0.0.1:7450";
+	const char		*server_key = "";
 	int			 nthreads = 1, seconds = 5, ch;
 	struct bench_thread	*threads;
 	uint64_t		 ok = 0, failed = 0;
@@ -93,10 +96,13 @@ main(int argc, char **argv)
 	int64_t			 started, elapsed;
 
 	log_init("tdkt-bench-ping", LOG_LEVEL_WARN);
-	while ((ch = getopt(argc, argv, "s:c:d:")) != -1) {
+	while ((ch = getopt(argc, argv, "s:k:c:d:")) != -1) {
 		switch (ch) {
 		case 's':
 			endpoint = optarg;
+			break;
+		case 'k':
+			server_key = optarg;
 			break;
 		case 'c':
 			nthreads = atoi(optarg);
@@ -106,7 +112,7 @@ main(int argc, char **argv)
 			break;
 		default:
 			fprintf(stderr, "usage: tdkt-bench-ping -s ENDPOINT "
-			    "[-c CONNECTIONS] [-d SECONDS]\n");
+			    "[-k SERVER-PUBLIC-KEY] [-c CONNECTIONS] [-d SECONDS]\n");
 			return 2;
 		}
 	}
@@ -120,6 +126,7 @@ main(int argc, char **argv)
 	started = clock_monotonic_ms();
 	for (int i = 0; i < nthreads; i++) {
 		threads[i].endpoint = endpoint;
+		threads[i].server_key = server_key;
 		threads[i].until_ms = started + seconds * 1000;
 		if (pthread_create(&threads[i].thread, NULL, bench_thread_main,
 		    &threads[i]) != 0)
