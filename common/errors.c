@@ -50,6 +50,11 @@ static const struct errors_entry errors_table[] = {
 	  "Bạn cần đổi mật khẩu trước khi tiếp tục (lệnh `tdkt password`)" },
 	{ TDKT__ERROR_CODE__ERROR_CODE_ALREADY_EXISTS, "already_exists",
 	  "Đã có dữ liệu trùng tên" },
+	{ TDKT__ERROR_CODE__ERROR_CODE_CONFLICT, "conflict",
+	  "Hồ sơ đang ở trạng thái không cho phép việc này, hoặc vừa được "
+	  "người khác thay đổi" },
+	{ TDKT__ERROR_CODE__ERROR_CODE_INTEGRITY, "integrity",
+	  "Dữ liệu tệp bị hỏng (mã kiểm tra SHA-256 không khớp)" },
 };
 
 static const struct errors_entry *

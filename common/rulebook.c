@@ -86,6 +86,10 @@ static const char *const rulebook_purpose_names[] = {
 static const char *const rulebook_submitter_names[] = {
 	"unit", "block_leader", NULL
 };
+static const char *const rulebook_handler_names[] = {
+	"unit", "block_leader", "district_office", "department", "ministry",
+	NULL
+};
 static const char *const rulebook_school_level_names[] = {
 	"preschool", "primary", "lower_secondary", "upper_secondary", "mixed",
 	NULL
@@ -790,13 +794,61 @@ rulebook_level_ref(struct rulebook_parser *p, const struct yamltree_node *node,
 	return true;
 }
 
+/*
+ * A level's `handled_by`. The usual level codes need none: they say it
+ * themselves (see config/rulebooks/README.md); any other code must.
+ */
+static void
+rulebook_parse_handler(struct rulebook_parser *p,
+    const struct yamltree_node *item, const struct yamltree_node *code_n,
+    struct rulebook_level *l)
+{
+	static const struct {
+		const char		*code;
+		enum rulebook_handler	 by;
+	} usual[] = {
+		{ "school", RULEBOOK_BY_UNIT },
+		{ "unit", RULEBOOK_BY_UNIT },
+		{ "block", RULEBOOK_BY_BLOCK_LEADER },
+		{ "district_office", RULEBOOK_BY_DISTRICT_OFFICE },
+		{ "district", RULEBOOK_BY_DISTRICT_OFFICE },
+		{ "department", RULEBOOK_BY_DEPARTMENT },
+		{ "city", RULEBOOK_BY_DEPARTMENT },
+		{ "province", RULEBOOK_BY_DEPARTMENT },
+		{ "ministry", RULEBOOK_BY_MINISTRY },
+		{ "government", RULEBOOK_BY_MINISTRY },
+		{ "state", RULEBOOK_BY_MINISTRY },
+	};
+	const struct yamltree_node	*by_n;
+	int				 v;
+
+	by_n = rulebook_get(p, item, "handled_by", false);
+	if (by_n != NULL) {
+		if (rulebook_enum(p, by_n, "handled_by", rulebook_handler_names,
+		    &v))
+			l->handled_by = (enum rulebook_handler)v;
+		return;
+	}
+	if (l->code == NULL)
+		return;
+	for (size_t i = 0; i < sizeof usual / sizeof usual[0]; i++) {
+		if (strcmp(l->code, usual[i].code) == 0) {
+			l->handled_by = usual[i].by;
+			return;
+		}
+	}
+	rulebook_problem(p, code_n, "level \"%s\" needs \"handled_by\": one of "
+	    "unit, block_leader, district_office, department, ministry", l->code);
+}
+
 /* Lists of records. */
 
 static void
 rulebook_parse_levels(struct rulebook_parser *p,
     const struct yamltree_node *root)
 {
-	static const char *const	 keys[] = { "code", "name", NULL };
+	static const char *const	 keys[] = { "code", "name", "handled_by",
+					    NULL };
 	const struct yamltree_node	*list;
 	struct rulebook			*rb = p->rb;
 
@@ -819,6 +871,7 @@ rulebook_parse_levels(struct rulebook_parser *p,
 			    l->code);
 		rulebook_text(p, rulebook_get(p, item, "name", true), "name",
 		    RULEBOOK_MAX_NAME, false, &l->name);
+		rulebook_parse_handler(p, item, code_n, l);
 	}
 	p->have_levels = true;
 }
@@ -1750,6 +1803,14 @@ rulebook_submitter_name(enum rulebook_submitter e)
 {
 	return rulebook_name(rulebook_submitter_names,
 	    sizeof rulebook_submitter_names / sizeof rulebook_submitter_names[0],
+	    (int)e);
+}
+
+const char *
+rulebook_handler_name(enum rulebook_handler e)
+{
+	return rulebook_name(rulebook_handler_names,
+	    sizeof rulebook_handler_names / sizeof rulebook_handler_names[0],
 	    (int)e);
 }
 

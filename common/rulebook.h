@@ -63,10 +63,25 @@ struct rulebook_ref {
 	size_t	 line, column;
 };
 
+/*
+ * Which unit acts for a level of the chain, seen from the unit whose dossier
+ * climbs it: the unit itself, its block's leader, or its nearest ancestor of
+ * a kind (the district office also keeps the district council's file, the
+ * department the province's, the ministry the government's).
+ */
+enum rulebook_handler {
+	RULEBOOK_BY_UNIT,
+	RULEBOOK_BY_BLOCK_LEADER,
+	RULEBOOK_BY_DISTRICT_OFFICE,
+	RULEBOOK_BY_DEPARTMENT,
+	RULEBOOK_BY_MINISTRY
+};
+
 /* A level of decision and approval, e.g. "district_office". */
 struct rulebook_level {
-	char	*code;
-	char	*name;
+	char			*code;
+	char			*name;
+	enum rulebook_handler	 handled_by;
 };
 
 struct rulebook_phase {
@@ -209,5 +224,6 @@ const char	*rulebook_target_name(enum rulebook_target);
 const char	*rulebook_kind_name(enum rulebook_title_kind);
 const char	*rulebook_submitter_name(enum rulebook_submitter);
 const char	*rulebook_period_kind_name(enum rulebook_period_kind);
+const char	*rulebook_handler_name(enum rulebook_handler);
 
 #endif

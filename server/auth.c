@@ -25,6 +25,7 @@ static const char *const auth_target_kinds[] = {
 	[AUTH_TARGET_UNIT] = "unit",
 	[AUTH_TARGET_BLOCK] = "block",
 	[AUTH_TARGET_ACCOUNT] = "account",
+	[AUTH_TARGET_DOSSIER] = "dossier",
 };
 
 struct auth_check {

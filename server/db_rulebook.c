@@ -182,6 +182,8 @@ db_rulebook_json_structure(struct jsonw *w, const struct rulebook *rb)
 		jsonw_string(w, rb->levels[i].code);
 		jsonw_key(w, "name");
 		jsonw_string(w, rb->levels[i].name);
+		jsonw_key(w, "handled_by");
+		jsonw_string(w, rulebook_handler_name(rb->levels[i].handled_by));
 		jsonw_object_end(w);
 	}
 	jsonw_array_end(w);

@@ -27,7 +27,8 @@ enum auth_target {
 	AUTH_TARGET_NONE,	/* the system as a whole */
 	AUTH_TARGET_UNIT,	/* a unit by code; "" : the caller's own */
 	AUTH_TARGET_BLOCK,	/* an emulation block: its leader school */
-	AUTH_TARGET_ACCOUNT	/* an account: its unit */
+	AUTH_TARGET_ACCOUNT,	/* an account: its unit */
+	AUTH_TARGET_DOSSIER	/* a dossier by id: its unit */
 };
 
 struct handler_entry {
@@ -51,6 +52,12 @@ struct handler_entry {
 /* The handler for a request body, or NULL when the server serves no such request. */
 const struct handler_entry	*handlers_find(Tdkt__ClientEnvelope__BodyCase);
 
+/*
+ * An id as a target key (AUTH_TARGET_DOSSIER), in the request's arena; NULL
+ * when out of request memory.
+ */
+const char	*handlers_id_target(struct request *, uint64_t id);
+
 /* Every entry, for the tests that walk them all; `n` is set to how many. */
 const struct handler_entry *const *handlers_all(size_t *n);
 
@@ -71,6 +78,21 @@ extern const struct handler_entry	handler_user_add_entry;
 extern const struct handler_entry	handler_user_list_entry;
 extern const struct handler_entry	handler_user_update_entry;
 extern const struct handler_entry	handler_whoami_entry;
+extern const struct handler_entry	handler_decide_entry;
+extern const struct handler_entry	handler_dossier_attach_entry;
+extern const struct handler_entry	handler_dossier_history_entry;
+extern const struct handler_entry	handler_dossier_list_entry;
+extern const struct handler_entry	handler_dossier_meeting_entry;
+extern const struct handler_entry	handler_dossier_new_entry;
+extern const struct handler_entry	handler_dossier_nominate_entry;
+extern const struct handler_entry	handler_dossier_show_entry;
+extern const struct handler_entry	handler_dossier_submit_entry;
+extern const struct handler_entry	handler_extension_grant_entry;
+extern const struct handler_entry	handler_file_get_entry;
+extern const struct handler_entry	handler_queue_entry;
+extern const struct handler_entry	handler_review_entry;
+extern const struct handler_entry	handler_upload_begin_entry;
+extern const struct handler_entry	handler_upload_chunk_entry;
 extern const struct handler_entry	handler_worker_allow_entry;
 extern const struct handler_entry	handler_worker_keys_entry;
 extern const struct handler_entry	handler_worker_revoke_entry;

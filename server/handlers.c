@@ -1,7 +1,9 @@
 /*
  * handlers.c - the table of request handlers: one line per request type.
  */
+#include <inttypes.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "handler.h"
 
@@ -26,6 +28,21 @@ static const struct handler_entry *const handlers_table[] = {
 	&handler_worker_allow_entry,
 	&handler_worker_revoke_entry,
 	&handler_worker_keys_entry,
+	&handler_dossier_new_entry,
+	&handler_dossier_attach_entry,
+	&handler_dossier_nominate_entry,
+	&handler_dossier_meeting_entry,
+	&handler_dossier_submit_entry,
+	&handler_review_entry,
+	&handler_decide_entry,
+	&handler_extension_grant_entry,
+	&handler_dossier_show_entry,
+	&handler_dossier_list_entry,
+	&handler_queue_entry,
+	&handler_dossier_history_entry,
+	&handler_upload_begin_entry,
+	&handler_upload_chunk_entry,
+	&handler_file_get_entry,
 };
 
 #define HANDLERS_COUNT	(sizeof handlers_table / sizeof handlers_table[0])
@@ -45,4 +62,13 @@ handlers_find(Tdkt__ClientEnvelope__BodyCase body_case)
 			return handlers_table[i];
 	}
 	return NULL;
+}
+
+const char *
+handlers_id_target(struct request *req, uint64_t id)
+{
+	char	buf[24];
+
+	snprintf(buf, sizeof buf, "%" PRIu64, id);
+	return arena_strdup(req->arena, buf);
 }

@@ -52,6 +52,14 @@ const struct cfg_option server_config_options[] = {
 	  "33554432", 65536, 1024 * 1024 * 1024, NULL,
 	  "Memory budget of one request while it is decoded and served; a "
 	  "request that needs more is refused as too large.", 0 },
+	{ "limits.max_file_bytes", CFG_INT, OPT(limits_max_file_bytes),
+	  "20971520", 1024, 1024 * 1024 * 1024, NULL,
+	  "Largest document file (a dossier's Word, Excel or PDF file) that may "
+	  "be uploaded.", 0 },
+	{ "limits.file_chunk_bytes", CFG_INT, OPT(limits_file_chunk_bytes),
+	  "1048576", 4096, 8 * 1024 * 1024, NULL,
+	  "Largest piece of a file sent in one message, up or down; keep it "
+	  "well under max_message_bytes.", 0 },
 	{ "limits.max_requests", CFG_INT, OPT(limits_max_requests), "10000", 1,
 	  1000000, NULL,
 	  "Requests being served at once, all clients together; past it a new "

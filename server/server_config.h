@@ -22,6 +22,8 @@ struct server_config {
 	int64_t	 limits_max_message_bytes;
 	int64_t	 limits_request_memory_bytes;
 	int64_t	 limits_max_requests;
+	int64_t	 limits_max_file_bytes;
+	int64_t	 limits_file_chunk_bytes;
 	int64_t	 workers_heartbeat_ms;
 	int64_t	 workers_liveness;
 	int64_t	 jobs_timeout_ms;

@@ -23,6 +23,7 @@
 #include "conn.h"
 #include "curve.h"
 #include "harness.h"
+#include "harness_json.h"
 #include "roles.h"
 
 static struct harness	*h;
@@ -55,6 +56,23 @@ static const struct {
 #define SESSIONS	(ROLES_ALL)		/* every account, no anon */
 #define EVERYONE	(ROLES_ALL | ANON)
 
+/* The school head makes OWN_SCHOOL's year-end dossier; returns its id. */
+static uint64_t
+access_new_dossier(void)
+{
+	struct harness_output	 out;
+	struct harness_json	*j;
+	uint64_t		 id = 0;
+
+	ck_assert_int_eq(harness_cli_as(h, &out, "ht", "--json", "dossier",
+	    "new", "--type", "CUOI_NAM", "--period", "2023-2024", NULL), 0);
+	ck_assert_ptr_nonnull(j = harness_json_parse(out.out));
+	ck_assert_int_eq(harness_json_uint(j, "dossier_id", &id), 0);
+	harness_json_free(&j);
+	harness_output_clear(&out);
+	return id;
+}
+
 /* District 1, its rulebook and an account for every role. */
 static void
 access_start(void)
@@ -67,6 +85,7 @@ access_start(void)
 			harness_user(h, callers[i].user, callers[i].unit,
 			    callers[i].role_text, NULL);
 	}
+	access_dossier = access_new_dossier();
 }
 
 /*
@@ -374,7 +393,225 @@ build_worker_keys(Tdkt__ClientEnvelope *e, const char *user)
 	e->worker_keys_request = &r;
 }
 
+/* OWN_SCHOOL's year-end dossier, made by access_start. */
+static uint64_t	access_dossier;
+
+/* A fresh idempotency key for each change the matrix makes. */
+static void
+access_key(Tdkt__ClientEnvelope *e)
+{
+	static char	keys[64][33];
+	static size_t	next;
+
+	conn_new_idempotency_key(keys[next % 64]);
+	e->idempotency_key = keys[next++ % 64];
+}
+
+static void
+build_dossier_new(Tdkt__ClientEnvelope *e, const char *user)
+{
+	static Tdkt__DossierNewRequest	r = TDKT__DOSSIER_NEW_REQUEST__INIT;
+
+	(void)user;
+	r.unit = OWN_SCHOOL;
+	r.type = "CUOI_NAM";
+	r.period = "2023-2024";
+	access_key(e);
+	e->body_case = TDKT__CLIENT_ENVELOPE__BODY_DOSSIER_NEW_REQUEST;
+	e->dossier_new_request = &r;
+}
+
+static void
+build_dossier_attach(Tdkt__ClientEnvelope *e, const char *user)
+{
+	static Tdkt__DossierAttachRequest r = TDKT__DOSSIER_ATTACH_REQUEST__INIT;
+
+	(void)user;
+	r.dossier_id = access_dossier;
+	r.document = "TO_TRINH";
+	r.slot = "pdf";
+	r.sha256 = "0000000000000000000000000000000000000000000000000000000000000000";
+	r.filename = "to-trinh.pdf";
+	access_key(e);
+	e->body_case = TDKT__CLIENT_ENVELOPE__BODY_DOSSIER_ATTACH_REQUEST;
+	e->dossier_attach_request = &r;
+}
+
+static void
+build_dossier_nominate(Tdkt__ClientEnvelope *e, const char *user)
+{
+	static Tdkt__DossierNominateRequest r =
+	    TDKT__DOSSIER_NOMINATE_REQUEST__INIT;
+	static Tdkt__Nominee	 n = TDKT__NOMINEE__INIT;
+	static Tdkt__Nominee	*add[1] = { &n };
+
+	(void)user;
+	n.title = "NO_SUCH_TITLE";	/* refused after authorisation */
+	r.dossier_id = access_dossier;
+	r.add = add;
+	r.n_add = 1;
+	access_key(e);
+	e->body_case = TDKT__CLIENT_ENVELOPE__BODY_DOSSIER_NOMINATE_REQUEST;
+	e->dossier_nominate_request = &r;
+}
+
+static void
+build_dossier_meeting(Tdkt__ClientEnvelope *e, const char *user)
+{
+	static Tdkt__DossierMeetingRequest r = TDKT__DOSSIER_MEETING_REQUEST__INIT;
+
+	(void)user;
+	r.dossier_id = access_dossier;
+	r.members = 9;
+	r.present = 8;
+	r.date = "2024-05-10";
+	access_key(e);
+	e->body_case = TDKT__CLIENT_ENVELOPE__BODY_DOSSIER_MEETING_REQUEST;
+	e->dossier_meeting_request = &r;
+}
+
+static void
+build_dossier_submit(Tdkt__ClientEnvelope *e, const char *user)
+{
+	static Tdkt__DossierSubmitRequest r = TDKT__DOSSIER_SUBMIT_REQUEST__INIT;
+
+	(void)user;
+	r.dossier_id = access_dossier;
+	access_key(e);
+	e->body_case = TDKT__CLIENT_ENVELOPE__BODY_DOSSIER_SUBMIT_REQUEST;
+	e->dossier_submit_request = &r;
+}
+
+static void
+build_review(Tdkt__ClientEnvelope *e, const char *user)
+{
+	static Tdkt__ReviewRequest	r = TDKT__REVIEW_REQUEST__INIT;
+
+	(void)user;
+	r.dossier_id = access_dossier;
+	r.verdict = TDKT__REVIEW_REQUEST__VERDICT__VERDICT_APPROVE;
+	access_key(e);
+	e->body_case = TDKT__CLIENT_ENVELOPE__BODY_REVIEW_REQUEST;
+	e->review_request = &r;
+}
+
+static void
+build_decide(Tdkt__ClientEnvelope *e, const char *user)
+{
+	static Tdkt__DecideRequest	r = TDKT__DECIDE_REQUEST__INIT;
+
+	(void)user;
+	r.dossier_id = access_dossier;
+	r.number = "1/QĐ";
+	r.date = "2024-06-20";
+	r.signer = "Nguyễn Văn A";
+	access_key(e);
+	e->body_case = TDKT__CLIENT_ENVELOPE__BODY_DECIDE_REQUEST;
+	e->decide_request = &r;
+}
+
+static void
+build_extension_grant(Tdkt__ClientEnvelope *e, const char *user)
+{
+	static Tdkt__ExtensionGrantRequest r = TDKT__EXTENSION_GRANT_REQUEST__INIT;
+
+	(void)user;
+	r.unit = OWN_SCHOOL;
+	r.type = "CUOI_NAM";
+	r.period = "2023-2024";
+	r.until = "2024-08-01";
+	access_key(e);
+	e->body_case = TDKT__CLIENT_ENVELOPE__BODY_EXTENSION_GRANT_REQUEST;
+	e->extension_grant_request = &r;
+}
+
+static void
+build_dossier_show(Tdkt__ClientEnvelope *e, const char *user)
+{
+	static Tdkt__DossierShowRequest	r = TDKT__DOSSIER_SHOW_REQUEST__INIT;
+
+	(void)user;
+	r.dossier_id = access_dossier;
+	e->body_case = TDKT__CLIENT_ENVELOPE__BODY_DOSSIER_SHOW_REQUEST;
+	e->dossier_show_request = &r;
+}
+
+static void
+build_dossier_list(Tdkt__ClientEnvelope *e, const char *user)
+{
+	static Tdkt__DossierListRequest	r = TDKT__DOSSIER_LIST_REQUEST__INIT;
+
+	(void)user;
+	r.unit = OWN_SCHOOL;
+	e->body_case = TDKT__CLIENT_ENVELOPE__BODY_DOSSIER_LIST_REQUEST;
+	e->dossier_list_request = &r;
+}
+
+static void
+build_queue(Tdkt__ClientEnvelope *e, const char *user)
+{
+	static Tdkt__QueueRequest	r = TDKT__QUEUE_REQUEST__INIT;
+
+	(void)user;
+	e->body_case = TDKT__CLIENT_ENVELOPE__BODY_QUEUE_REQUEST;
+	e->queue_request = &r;
+}
+
+static void
+build_dossier_history(Tdkt__ClientEnvelope *e, const char *user)
+{
+	static Tdkt__DossierHistoryRequest r = TDKT__DOSSIER_HISTORY_REQUEST__INIT;
+
+	(void)user;
+	r.dossier_id = access_dossier;
+	e->body_case = TDKT__CLIENT_ENVELOPE__BODY_DOSSIER_HISTORY_REQUEST;
+	e->dossier_history_request = &r;
+}
+
+static void
+build_upload_begin(Tdkt__ClientEnvelope *e, const char *user)
+{
+	static Tdkt__UploadBeginRequest	r = TDKT__UPLOAD_BEGIN_REQUEST__INIT;
+
+	(void)user;
+	r.sha256 = "1111111111111111111111111111111111111111111111111111111111111111";
+	r.size = 100;
+	e->body_case = TDKT__CLIENT_ENVELOPE__BODY_UPLOAD_BEGIN_REQUEST;
+	e->upload_begin_request = &r;
+}
+
+static void
+build_upload_chunk(Tdkt__ClientEnvelope *e, const char *user)
+{
+	static Tdkt__UploadChunkRequest	r = TDKT__UPLOAD_CHUNK_REQUEST__INIT;
+	static uint8_t			data[4] = "abc";
+
+	(void)user;
+	r.upload_id = 999999;
+	r.data.data = data;
+	r.data.len = 3;
+	/* SHA-256 of "abc". */
+	r.chunk_sha256 = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
+	e->body_case = TDKT__CLIENT_ENVELOPE__BODY_UPLOAD_CHUNK_REQUEST;
+	e->upload_chunk_request = &r;
+}
+
+static void
+build_file_get(Tdkt__ClientEnvelope *e, const char *user)
+{
+	static Tdkt__FileGetRequest	r = TDKT__FILE_GET_REQUEST__INIT;
+
+	(void)user;
+	r.dossier_id = access_dossier;
+	r.document = "TO_TRINH";
+	r.slot = "pdf";
+	e->body_case = TDKT__CLIENT_ENVELOPE__BODY_FILE_GET_REQUEST;
+	e->file_get_request = &r;
+}
+
 #define OFFICES	(ROLE_OFFICE_HEAD | ROLE_DEPARTMENT | ROLE_MINISTRY)
+#define SCHOOL_EDITORS	(ROLE_STAFF | ROLE_HEAD | ROLE_BLOCK_LEADER)
+#define REVIEWERS	(ROLE_HEAD | ROLE_BLOCK_LEADER | ROLE_SPECIALIST | OFFICES)
 
 /*
  * The matrix, aimed at OWN_SCHOOL (a primary school under PGDDT-Q1, under
@@ -401,6 +638,23 @@ static const struct access_row access_rows[] = {
 	{ "worker_allow_request", ROLE_ADMIN, build_worker_allow },
 	{ "worker_revoke_request", ROLE_ADMIN, build_worker_revoke },
 	{ "worker_keys_request", ROLE_ADMIN, build_worker_keys },
+	{ "dossier_new_request", SCHOOL_EDITORS, build_dossier_new },
+	{ "dossier_attach_request", SCHOOL_EDITORS, build_dossier_attach },
+	{ "dossier_nominate_request", SCHOOL_EDITORS, build_dossier_nominate },
+	{ "dossier_meeting_request", SCHOOL_EDITORS, build_dossier_meeting },
+	{ "dossier_submit_request", ROLE_HEAD | ROLE_BLOCK_LEADER,
+	  build_dossier_submit },
+	{ "review_request", REVIEWERS, build_review },
+	{ "decide_request", ROLE_HEAD | OFFICES, build_decide },
+	{ "extension_grant_request", ROLE_SPECIALIST | ROLE_OFFICE_HEAD |
+	  ROLE_DEPARTMENT, build_extension_grant },
+	{ "dossier_show_request", SESSIONS, build_dossier_show },
+	{ "dossier_list_request", SESSIONS, build_dossier_list },
+	{ "queue_request", REVIEWERS, build_queue },
+	{ "dossier_history_request", SESSIONS, build_dossier_history },
+	{ "upload_begin_request", SESSIONS, build_upload_begin },
+	{ "upload_chunk_request", SESSIONS, build_upload_chunk },
+	{ "file_get_request", SESSIONS, build_file_get },
 	{ "logout_request", SESSIONS, build_logout },
 };
 #define NROWS	(sizeof access_rows / sizeof access_rows[0])
