@@ -871,6 +871,43 @@ START_TEST(test_rulebook_chain_unknown_level)
 }
 END_TEST
 
+/* Which unit acts for a level: implied by the usual codes, else given. */
+START_TEST(test_rulebook_level_handlers)
+{
+	char	*text;
+
+	rb = rulebook_parse("t.yaml", test_base, sizeof test_base - 1, &errs);
+	ck_assert_msg(rb != NULL, "base refused:%s", rulebook_test_errors());
+	ck_assert_int_eq(rulebook_level(rb, "school")->handled_by,
+	    RULEBOOK_BY_UNIT);
+	ck_assert_int_eq(rulebook_level(rb, "district_office")->handled_by,
+	    RULEBOOK_BY_DISTRICT_OFFICE);
+	ck_assert_int_eq(rulebook_level(rb, "city")->handled_by,
+	    RULEBOOK_BY_DEPARTMENT);
+	ck_assert_str_eq(rulebook_handler_name(RULEBOOK_BY_MINISTRY),
+	    "ministry");
+
+	/* A level of another name says who handles it. */
+	text = rulebook_test_change("{code: city, name: Thành phố}",
+	    "{code: city, name: Thành phố, handled_by: ministry}");
+	rulebook_free(&rb);
+	rb = rulebook_parse("t.yaml", text, strlen(text), &errs);
+	free(text);
+	ck_assert_msg(rb != NULL, "refused:%s", rulebook_test_errors());
+	ck_assert_int_eq(rulebook_level(rb, "city")->handled_by,
+	    RULEBOOK_BY_MINISTRY);
+
+	rulebook_test_change_refused("{code: city, name: Thành phố}",
+	    "{code: city, name: Thành phố}\n  - {code: hoi_dong, name: Hội đồng}",
+	    "t.yaml:9:12: level \"hoi_dong\" needs \"handled_by\": one of unit, "
+	    "block_leader, district_office, department, ministry");
+	rulebook_test_change_refused("{code: city, name: Thành phố}",
+	    "{code: city, name: Thành phố, handled_by: mayor}",
+	    "t.yaml:8:47: invalid value \"mayor\" for \"handled_by\": expected "
+	    "one of unit, block_leader, district_office, department, ministry");
+}
+END_TEST
+
 START_TEST(test_rulebook_invalid_utf8)
 {
 	rulebook_test_change_refused("name: Biên bản}", "name: Bi\xff\xean bản}",
@@ -1541,6 +1578,7 @@ rulebook_suite(void)
 	tcase_add_test(tc, test_rulebook_document_twice);
 	tcase_add_test(tc, test_rulebook_chain_unknown_level);
 	tcase_add_test(tc, test_rulebook_invalid_utf8);
+	tcase_add_test(tc, test_rulebook_level_handlers);
 	tcase_add_test(tc, test_rulebook_duplicate_title);
 	tcase_add_test(tc, test_rulebook_unknown_quota_title);
 	tcase_add_test(tc, test_rulebook_leader_not_member);
