@@ -85,5 +85,10 @@ extern const struct cmd_entry	cmd_register_entry;
 extern const struct cmd_entry	cmd_registrations_entry;
 extern const struct cmd_entry	cmd_rulebook_entry;
 extern const struct cmd_entry	cmd_units_entry;
+extern const struct cmd_entry	cmd_dossier_entry;
+extern const struct cmd_entry	cmd_review_entry;
+extern const struct cmd_entry	cmd_queue_entry;
+extern const struct cmd_entry	cmd_decide_entry;
+extern const struct cmd_entry	cmd_extension_entry;
 
 #endif

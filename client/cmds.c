@@ -27,6 +27,11 @@ static const struct cmd_entry *const cmds_table[] = {
 	&cmd_registrations_entry,
 	&cmd_user_entry,
 	&cmd_worker_entry,
+	&cmd_dossier_entry,
+	&cmd_review_entry,
+	&cmd_queue_entry,
+	&cmd_decide_entry,
+	&cmd_extension_entry,
 };
 
 /* Longer than the server accepts (256 bytes), so it can say so itself. */

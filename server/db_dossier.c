@@ -86,13 +86,15 @@ db_dossier_act_done(void *arg, const PGresult *res, const char *error)
 	acted.version = (uint32_t)db_dossier_int(res, 0, 2);
 	acted.state = PQgetvalue(res, 0, 3);
 	acted.level = PQgetvalue(res, 0, 4);
-	acted.awaiting_unit = PQgetvalue(res, 0, 5);
-	if (!PQgetisnull(res, 0, 6)) {
-		problems = xstrdup(PQgetvalue(res, 0, 6));
+	acted.level_name = PQgetvalue(res, 0, 5);
+	acted.awaiting_unit = PQgetvalue(res, 0, 6);
+	acted.awaiting_unit_name = PQgetvalue(res, 0, 7);
+	if (!PQgetisnull(res, 0, 8)) {
+		problems = xstrdup(PQgetvalue(res, 0, 8));
 		acted.nproblems = db_split(problems, "\n", &acted.problems);
 	}
-	acted.note = PQgetvalue(res, 0, 7);
-	acted.replayed = strcmp(PQgetvalue(res, 0, 8), "t") == 0;
+	acted.note = PQgetvalue(res, 0, 9);
+	acted.replayed = strcmp(PQgetvalue(res, 0, 10), "t") == 0;
 	call->act_cb(call->arg, &acted, NULL);
 	free(acted.problems);
 	free(problems);
@@ -121,7 +123,8 @@ db_dossier_act(struct db *db, const struct db_dossier_action *act,
 	params[7] = act->args_json;
 	params[8] = act->today;
 	db_query(db, "SELECT outcome, coalesce(dossier_id, 0), version, state,"
-	    " level, awaiting_unit, problems, coalesce(note, ''), replayed"
+	    " level, level_name, awaiting_unit, awaiting_unit_name, problems,"
+	    " coalesce(note, ''), replayed"
 	    " FROM dossier_act($1, $2, $3::text[], $4, $5, id_or_null($6), $7, $8::jsonb,"
 	    " $9::date)", 9, params, db_dossier_act_done, call);
 }

@@ -40,7 +40,9 @@ struct db_dossier_acted {
 	uint32_t	 version;
 	const char	*state;
 	const char	*level;
+	const char	*level_name;
 	const char	*awaiting_unit;
+	const char	*awaiting_unit_name;
 	char		**problems;	/* for people, Vietnamese */
 	size_t		 nproblems;
 	const char	*note;		/* "" or the action's extra answer */

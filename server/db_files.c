@@ -137,7 +137,7 @@ db_file_get(struct db *db, uint64_t dossier_id, const char *document,
 	snprintf(len, sizeof len, "%" PRIu32, length);
 	db_query(db, "SELECT dd.filename, f.size, encode(f.sha256, 'hex'),"
 	    " $4::bigint > 0 OR sha256(f.content) = f.sha256,"
-	    " substring(f.content FROM $4::bigint + 1 FOR $5::integer)"
+	    " substring(f.content FROM $4::integer + 1 FOR $5::integer)"
 	    " FROM dossier_documents dd JOIN files f ON f.sha256 = dd.sha256"
 	    " WHERE dd.dossier_id = id_or_null($1) AND dd.document = $2"
 	    "  AND dd.slot = $3", 5, params, db_file_done, call);

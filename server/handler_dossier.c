@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "date.h"
 #include "db_dossier.h"
@@ -183,7 +184,9 @@ dossier_reply(struct dossier_call *call)
 	out.version = call->acted.version;
 	out.state = (char *)call->acted.state;
 	out.level = (char *)call->acted.level;
+	out.level_name = (char *)call->acted.level_name;
 	out.awaiting_unit = (char *)call->acted.awaiting_unit;
+	out.awaiting_unit_name = (char *)call->acted.awaiting_unit_name;
 	out.replayed = call->acted.replayed;
 	out.findings = call->findings;
 	out.n_findings = call->nfindings;
@@ -225,6 +228,18 @@ dossier_act_done(void *arg, const struct db_dossier_acted *a,
 		    "the change was not made: %s", error);
 		return;
 	}
+#ifdef TDKT_TEST_CLOCK
+	/*
+	 * The crash the exactly-once promise is tested against: the change is
+	 * committed and the server dies before it answers. Test builds only.
+	 */
+	if (getenv("TDKT_TEST_CRASH_AFTER_COMMIT") != NULL &&
+	    strcmp(getenv("TDKT_TEST_CRASH_AFTER_COMMIT"), req->name) == 0) {
+		log_warnx("%s: committed; crashing before the reply as the test "
+		    "asked", req->name);
+		_exit(75);
+	}
+#endif
 	if (strcmp(a->outcome, "ok") != 0) {
 		free(call);
 		dossier_refuse(&req, a);
@@ -233,7 +248,9 @@ dossier_act_done(void *arg, const struct db_dossier_acted *a,
 	call->acted = *a;
 	call->acted.state = arena_strdup(ar, a->state);
 	call->acted.level = arena_strdup(ar, a->level);
+	call->acted.level_name = arena_strdup(ar, a->level_name);
 	call->acted.awaiting_unit = arena_strdup(ar, a->awaiting_unit);
+	call->acted.awaiting_unit_name = arena_strdup(ar, a->awaiting_unit_name);
 	call->acted.note = arena_strdup(ar, a->note);
 	call->acted.problems = NULL;
 	call->acted.nproblems = 0;

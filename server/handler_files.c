@@ -22,7 +22,7 @@
 #include "server.h"
 
 /* Room left in a message around a chunk's bytes. */
-#define FILES_MESSAGE_OVERHEAD	(64 * 1024)
+#define FILES_MESSAGE_OVERHEAD	4096
 
 /* The largest chunk, up or down, this server's limits allow. */
 static uint64_t

@@ -350,24 +350,26 @@ DECLARE
 BEGIN
 	SELECT * INTO me FROM units WHERE code = p_args->>'unit';
 	IF NOT FOUND THEN
-		RETURN ('no_unit', NULL, NULL, NULL);
+		RETURN ROW('no_unit', NULL, NULL, NULL)::dossier_result;
 	END IF;
 	rb_id := rulebook_for_unit(me.id, p_args->>'period', p_today);
 	IF rb_id IS NULL THEN
-		RETURN ('no_rulebook', NULL, NULL, NULL);
+		RETURN ROW('no_rulebook', NULL, NULL, NULL)::dossier_result;
 	END IF;
 	SELECT * INTO t FROM rulebook_dossier_types
 	WHERE rulebook_id = rb_id AND code = p_args->>'type';
 	IF NOT FOUND THEN
-		RETURN ('no_type', NULL, format('loại hồ sơ "%s" không có trong '
-		    'quy định thi đua áp dụng cho đơn vị', p_args->>'type'), NULL);
+		RETURN ROW('no_type', NULL, format('loại hồ sơ "%s" không có trong '
+		    'quy định thi đua áp dụng cho đơn vị', p_args->>'type'), NULL)
+		    ::dossier_result;
 	END IF;
 	IF t.submitter = 'block_leader' THEN
 		IF NOT 'block_leader' = ANY (p_roles) OR NOT EXISTS (
 		    SELECT 1 FROM blocks b WHERE b.rulebook_id = rb_id
 		    AND b.leader_unit_id = me.id) THEN
-			RETURN ('not_block_leader', NULL, format('hồ sơ "%s" do '
-			    'đơn vị khối trưởng lập', t.name), NULL);
+			RETURN ROW('not_block_leader', NULL, format('hồ sơ "%s" do '
+			    'đơn vị khối trưởng lập', t.name), NULL)
+			    ::dossier_result;
 		END IF;
 	END IF;
 	IF t.purpose NOT IN ('campaign', 'sudden') THEN
@@ -375,8 +377,9 @@ BEGIN
 		WHERE rulebook_id = rb_id AND type_code = t.code
 		    AND unit_id = me.id;
 		IF FOUND THEN
-			RETURN ('exists', new_id, format('đơn vị đã có hồ sơ '
-			    '"%s" (số %s)', t.name, new_id), NULL);
+			RETURN ROW('exists', new_id, format('đơn vị đã có hồ sơ '
+			    '"%s" (số %s)', t.name, new_id), NULL)
+			    ::dossier_result;
 		END IF;
 	END IF;
 	INSERT INTO dossiers (rulebook_id, type_code, purpose, unit_id, label,
@@ -388,7 +391,7 @@ BEGIN
 	    detail, dossier_id, state_to)
 	VALUES (p_account, p_address, 'new', 'dossier:' || new_id, 'ok',
 	    t.code, new_id, 'draft');
-	RETURN ('ok', new_id, NULL, NULL);
+	RETURN ROW('ok', new_id, NULL, NULL)::dossier_result;
 END $$;
 
 -- Attaches an uploaded file. args: {document, slot, sha256 (hex), filename}.
@@ -400,7 +403,7 @@ DECLARE
 	f_size	bigint;
 	head	bytea;
 	sha	bytea := decode(p_args->>'sha256', 'hex');
-	slot	text := p_args->>'slot';
+	v_slot	text := p_args->>'slot';
 	fname	text := p_args->>'filename';
 	ext	text := lower(substring(p_args->>'filename' from '\.([^.]*)$'));
 BEGIN
@@ -409,45 +412,47 @@ BEGIN
 	WHERE t.rulebook_id = d.rulebook_id AND t.code = d.type_code
 	    AND x->>'code' = p_args->>'document';
 	IF doc IS NULL THEN
-		RETURN ('wrong_document', d.id, format('hồ sơ loại %s không có '
-		    'tài liệu "%s"', d.type_code, p_args->>'document'), NULL);
+		RETURN ROW('wrong_document', d.id, format('hồ sơ loại %s không có '
+		    'tài liệu "%s"', d.type_code, p_args->>'document'), NULL)
+		    ::dossier_result;
 	END IF;
-	IF NOT (doc->>slot)::boolean THEN
-		RETURN ('wrong_slot', d.id, format('tài liệu "%s" không cần %s',
-		    doc->>'name', CASE slot WHEN 'pdf' THEN 'bản PDF'
-		    ELSE 'tệp chỉnh sửa được' END), NULL);
+	IF NOT (doc->>v_slot)::boolean THEN
+		RETURN ROW('wrong_slot', d.id, format('tài liệu "%s" không cần %s',
+		    doc->>'name', CASE v_slot WHEN 'pdf' THEN 'bản PDF'
+		    ELSE 'tệp chỉnh sửa được' END), NULL)::dossier_result;
 	END IF;
 	SELECT f.size, substring(f.content FROM 1 FOR 8) INTO f_size, head
 	FROM files f WHERE f.sha256 = sha;
 	IF NOT FOUND THEN
-		RETURN ('no_file', d.id, 'tệp chưa được tải lên đầy đủ', NULL);
+		RETURN ROW('no_file', d.id, 'tệp chưa được tải lên đầy đủ', NULL)
+		    ::dossier_result;
 	END IF;
-	IF slot = 'pdf' AND (ext IS DISTINCT FROM 'pdf'
+	IF v_slot = 'pdf' AND (ext IS DISTINCT FROM 'pdf'
 	    OR substring(head FROM 1 FOR 5) <> '\x255044462d'::bytea) THEN
-		RETURN ('not_pdf', d.id, format('"%s" không phải tệp PDF: bản '
-		    'chính đã ký phải là PDF', fname), NULL);
+		RETURN ROW('not_pdf', d.id, format('"%s" không phải tệp PDF: bản '
+		    'chính đã ký phải là PDF', fname), NULL)::dossier_result;
 	END IF;
-	IF slot = 'editable' AND NOT (
+	IF v_slot = 'editable' AND NOT (
 	    (ext IN ('docx', 'xlsx', 'odt', 'ods')
 		AND substring(head FROM 1 FOR 4) = '\x504b0304'::bytea) OR
 	    (ext IN ('doc', 'xls')
 		AND head = '\xd0cf11e0a1b11ae1'::bytea)) THEN
-		RETURN ('not_editable', d.id, format('"%s" không phải tệp văn '
+		RETURN ROW('not_editable', d.id, format('"%s" không phải tệp văn '
 		    'bản, bảng tính chỉnh sửa được (doc, docx, xls, xlsx, odt, '
 		    'ods) hoặc nội dung không đúng với phần mở rộng của tên tệp',
-		    fname), NULL);
+		    fname), NULL)::dossier_result;
 	END IF;
 	INSERT INTO dossier_documents (dossier_id, document, slot, sha256,
 	    filename, size, attached_by)
-	VALUES (d.id, doc->>'code', slot, sha, fname, f_size, p_account)
+	VALUES (d.id, doc->>'code', v_slot, sha, fname, f_size, p_account)
 	ON CONFLICT (dossier_id, document, slot) DO UPDATE
 	SET sha256 = EXCLUDED.sha256, filename = EXCLUDED.filename,
 	    size = EXCLUDED.size, attached_by = EXCLUDED.attached_by,
 	    attached_at = now();
 	PERFORM dossier_touch(d.id, 'attach', p_account, p_address,
-	    format('%s/%s: %s (%s)', doc->>'code', slot, fname,
+	    format('%s/%s: %s (%s)', doc->>'code', v_slot, fname,
 	    p_args->>'sha256'));
-	RETURN ('ok', d.id, NULL, NULL);
+	RETURN ROW('ok', d.id, NULL, NULL)::dossier_result;
 END $$;
 
 -- Adds and removes nominees, all or none. args: {add: [{person, title,
@@ -502,7 +507,7 @@ BEGIN
 		WHERE j->>'person' = i->>'person'
 		AND j->>'title' = i->>'title') > 1;
 	IF bad IS NOT NULL THEN
-		RETURN ('invalid', d.id, bad, NULL);
+		RETURN ROW('invalid', d.id, bad, NULL)::dossier_result;
 	END IF;
 	SELECT string_agg(format('không có đề nghị "%s" cho %s trong hồ sơ',
 	    i->>'title', CASE WHEN i->>'person' = '' THEN 'tập thể đơn vị'
@@ -514,7 +519,7 @@ BEGIN
 	    WHERE x.dossier_id = d.id AND x.title_code = i->>'title'
 	    AND coalesce(p.code, '') = i->>'person');
 	IF bad IS NOT NULL THEN
-		RETURN ('invalid', d.id, bad, NULL);
+		RETURN ROW('invalid', d.id, bad, NULL)::dossier_result;
 	END IF;
 
 	DELETE FROM nominees x USING jsonb_array_elements(p_args->'remove') i
@@ -530,7 +535,7 @@ BEGIN
 	GET DIAGNOSTICS n_added = ROW_COUNT;
 	PERFORM dossier_touch(d.id, 'nominate', p_account, p_address,
 	    format('+%s -%s', n_added, n_removed));
-	RETURN ('ok', d.id, NULL, NULL);
+	RETURN ROW('ok', d.id, NULL, NULL)::dossier_result;
 END $$;
 
 -- The council meeting. args: {members, present, date, note}.
@@ -543,19 +548,20 @@ DECLARE
 	held	date := (p_args->>'date')::date;
 BEGIN
 	IF members < 1 OR present < 0 OR present > members THEN
-		RETURN ('invalid', d.id, format('số thành viên có mặt (%s) phải '
-		    'từ 0 đến tổng số thành viên hội đồng (%s)', present, members), NULL);
+		RETURN ROW('invalid', d.id, format('số thành viên có mặt (%s) phải '
+		    'từ 0 đến tổng số thành viên hội đồng (%s)', present, members), NULL)
+		    ::dossier_result;
 	END IF;
 	IF held > p_today THEN
-		RETURN ('invalid', d.id, format('ngày họp %s chưa tới',
-		    to_char(held, 'DD/MM/YYYY')), NULL);
+		RETURN ROW('invalid', d.id, format('ngày họp %s chưa tới',
+		    to_char(held, 'DD/MM/YYYY')), NULL)::dossier_result;
 	END IF;
 	UPDATE dossiers SET council_members = members, council_present = present,
 	    meeting_date = held, meeting_note = coalesce(p_args->>'note', '')
 	WHERE id = d.id;
 	PERFORM dossier_touch(d.id, 'meeting', p_account, p_address,
 	    format('%s/%s, %s', present, members, held));
-	RETURN ('ok', d.id, NULL, NULL);
+	RETURN ROW('ok', d.id, NULL, NULL)::dossier_result;
 END $$;
 
 -- The check a submission gets until step 6's workers validate: every
@@ -628,16 +634,16 @@ BEGIN
 		WHERE e.rulebook_id = d.rulebook_id AND e.type_code = d.type_code
 		    AND e.unit_id = d.unit_id;
 		IF p_today < t.opens THEN
-			RETURN ('not_open', d.id, format('hạn nộp hồ sơ "%s" '
+			RETURN ROW('not_open', d.id, format('hạn nộp hồ sơ "%s" '
 			    'bắt đầu từ %s', t.name, to_char(t.opens,
-			    'DD/MM/YYYY')), NULL);
+			    'DD/MM/YYYY')), NULL)::dossier_result;
 		END IF;
 		IF p_today > greatest(t.closes, ext_until) THEN
-			RETURN ('closed', d.id, format('hạn nộp hồ sơ "%s" đã '
+			RETURN ROW('closed', d.id, format('hạn nộp hồ sơ "%s" đã '
 			    'hết ngày %s%s', t.name, to_char(greatest(t.closes,
 			    ext_until), 'DD/MM/YYYY'), CASE WHEN ext_until IS NULL
 			    THEN '; đơn vị cần phòng, sở gia hạn' ELSE ' (đã gia '
-			    'hạn)' END), NULL);
+			    'hạn)' END), NULL)::dossier_result;
 		END IF;
 	END IF;
 
@@ -665,7 +671,7 @@ BEGIN
 	FROM unnest(new_chain[2:]) lvl
 	WHERE dossier_level_unit(d.rulebook_id, d.unit_id, lvl) IS NULL;
 	IF missing IS NOT NULL THEN
-		RETURN ('no_handler', d.id, missing, NULL);
+		RETURN ROW('no_handler', d.id, missing, NULL)::dossier_result;
 	END IF;
 	UPDATE dossiers SET chain = new_chain WHERE id = d.id;
 	d.chain := new_chain;
@@ -681,7 +687,7 @@ BEGIN
 		PERFORM dossier_move(d.id, 'check_ok', NULL, '',
 		    least(1, cardinality(new_chain) - 1), '');
 	END IF;
-	RETURN ('ok', d.id, NULL, NULL);
+	RETURN ROW('ok', d.id, NULL, NULL)::dossier_result;
 END $$;
 
 -- Whether the caller acts for the level the dossier awaits.
@@ -700,27 +706,28 @@ DECLARE
 	comment	text := coalesce(p_args->>'comment', '');
 BEGIN
 	IF NOT dossier_at_callers_level(d, p_account) THEN
-		RETURN ('not_your_level', d.id, NULL, NULL);
+		RETURN ROW('not_your_level', d.id, NULL, NULL)::dossier_result;
 	END IF;
 	IF verdict = 'approve' THEN
 		IF d.step + 1 >= cardinality(d.chain) THEN
-			RETURN ('top_of_chain', d.id, format('cấp "%s" là cấp '
+			RETURN ROW('top_of_chain', d.id, format('cấp "%s" là cấp '
 			    'quyết định: hãy ghi quyết định (tdkt decide)',
-			    d.chain[d.step + 1]), NULL);
+			    d.chain[d.step + 1]), NULL)::dossier_result;
 		END IF;
 		PERFORM dossier_move(d.id, 'approve', p_account, p_address,
 		    d.step + 1, comment);
 	ELSIF verdict IN ('return', 'reject') THEN
 		IF comment = '' THEN
-			RETURN ('invalid', d.id, 'cần nêu lý do', NULL);
+			RETURN ROW('invalid', d.id, 'cần nêu lý do', NULL)
+			    ::dossier_result;
 		END IF;
 		PERFORM dossier_move(d.id, verdict, p_account, p_address, 0,
 		    comment);
 	ELSE
-		RETURN ('invalid', d.id, format('không có ý kiến xét duyệt "%s"',
-		    verdict), NULL);
+		RETURN ROW('invalid', d.id, format('không có ý kiến xét duyệt "%s"',
+		    verdict), NULL)::dossier_result;
 	END IF;
-	RETURN ('ok', d.id, NULL, NULL);
+	RETURN ROW('ok', d.id, NULL, NULL)::dossier_result;
 END $$;
 
 -- The nominees a decision at the level dossier `d` awaits covers: those
@@ -761,26 +768,27 @@ DECLARE
 	top		boolean := d.step + 1 >= cardinality(d.chain);
 BEGIN
 	IF NOT dossier_at_callers_level(d, p_account) THEN
-		RETURN ('not_your_level', d.id, NULL, NULL);
+		RETURN ROW('not_your_level', d.id, NULL, NULL)::dossier_result;
 	END IF;
 	IF NOT p_roles && ARRAY['head', 'office_head', 'department',
 	    'ministry', 'admin'] THEN
-		RETURN ('not_decider', d.id, 'chỉ thủ trưởng đơn vị đảm nhận cấp '
-		    'này ghi được quyết định', NULL);
+		RETURN ROW('not_decider', d.id, 'chỉ thủ trưởng đơn vị đảm nhận cấp '
+		    'này ghi được quyết định', NULL)::dossier_result;
 	END IF;
 	IF on_date > p_today THEN
-		RETURN ('invalid', d.id, format('ngày quyết định %s chưa tới',
-		    to_char(on_date, 'DD/MM/YYYY')), NULL);
+		RETURN ROW('invalid', d.id, format('ngày quyết định %s chưa tới',
+		    to_char(on_date, 'DD/MM/YYYY')), NULL)::dossier_result;
 	END IF;
 	IF (a_from IS NULL) <> (a_to IS NULL) OR a_to < a_from THEN
-		RETURN ('invalid', d.id, 'thời gian lập thành tích cần cả ngày '
-		    'bắt đầu và ngày kết thúc, theo đúng thứ tự', NULL);
+		RETURN ROW('invalid', d.id, 'thời gian lập thành tích cần cả ngày '
+		    'bắt đầu và ngày kết thúc, theo đúng thứ tự', NULL)
+		    ::dossier_result;
 	END IF;
 	IF NOT EXISTS (SELECT 1 FROM dossier_to_decide(d, p_args->'exclude'))
 	    AND NOT top THEN
-		RETURN ('nothing_to_decide', d.id, format('cấp "%s" không quyết '
+		RETURN ROW('nothing_to_decide', d.id, format('cấp "%s" không quyết '
 		    'định danh hiệu, hình thức nào của hồ sơ: hãy chuyển lên '
-		    '(tdkt review ... approve)', lvl), NULL);
+		    '(tdkt review ... approve)', lvl), NULL)::dossier_result;
 	END IF;
 	INSERT INTO dossier_decisions (dossier_id, level, number, decided_on,
 	    signer, achievement_from, achievement_to, recorded_by)
@@ -801,7 +809,7 @@ BEGIN
 	    format('quyết định %s ngày %s, %s; %s khen thưởng',
 	    p_args->>'number', to_char(on_date, 'DD/MM/YYYY'),
 	    p_args->>'signer', n_awarded));
-	RETURN ('ok', d.id, NULL, n_awarded::text);
+	RETURN ROW('ok', d.id, NULL, n_awarded::text)::dossier_result;
 END $$;
 
 -- An extension of a unit's window. args: {unit, type, period, until, reason}.
@@ -816,19 +824,20 @@ DECLARE
 BEGIN
 	SELECT * INTO me FROM units WHERE code = p_args->>'unit';
 	IF NOT FOUND THEN
-		RETURN ('no_unit', NULL, NULL, NULL);
+		RETURN ROW('no_unit', NULL, NULL, NULL)::dossier_result;
 	END IF;
 	rb_id := rulebook_for_unit(me.id, p_args->>'period', p_today);
 	SELECT * INTO t FROM rulebook_dossier_types
 	WHERE rulebook_id = rb_id AND code = p_args->>'type';
 	IF NOT FOUND THEN
-		RETURN ('no_type', NULL, format('loại hồ sơ "%s" không có trong '
-		    'quy định thi đua áp dụng cho đơn vị', p_args->>'type'), NULL);
+		RETURN ROW('no_type', NULL, format('loại hồ sơ "%s" không có trong '
+		    'quy định thi đua áp dụng cho đơn vị', p_args->>'type'), NULL)
+		    ::dossier_result;
 	END IF;
 	IF new_until <= t.closes OR new_until < p_today THEN
-		RETURN ('invalid', NULL, format('hạn gia hạn phải sau hạn nộp '
+		RETURN ROW('invalid', NULL, format('hạn gia hạn phải sau hạn nộp '
 		    '(%s) và không trước hôm nay', to_char(t.closes,
-		    'DD/MM/YYYY')), NULL);
+		    'DD/MM/YYYY')), NULL)::dossier_result;
 	END IF;
 	INSERT INTO extensions (rulebook_id, type_code, unit_id, until, reason,
 	    granted_by)
@@ -844,7 +853,8 @@ BEGIN
 	    (SELECT x.id FROM dossiers x WHERE x.rulebook_id = rb_id
 		AND x.type_code = t.code AND x.unit_id = me.id
 		ORDER BY x.id LIMIT 1);
-	RETURN ('ok', NULL, NULL, (SELECT period FROM rulebooks WHERE id = rb_id));
+	RETURN ROW('ok', NULL, NULL, (SELECT period FROM rulebooks WHERE id = rb_id))
+	    ::dossier_result;
 END $$;
 
 -- Runs one action on a dossier, exactly once per (account, key). `p_roles`
@@ -858,7 +868,8 @@ CREATE FUNCTION dossier_act(p_account bigint, p_address text, p_roles text[],
     p_key text, p_action text, p_dossier bigint, p_version integer,
     p_args jsonb, p_today date)
 RETURNS TABLE (outcome text, dossier_id bigint, version integer, state text,
-    level text, awaiting_unit text, problems text, note text, replayed boolean)
+    level text, level_name text, awaiting_unit text, awaiting_unit_name text,
+    problems text, note text, replayed boolean)
 LANGUAGE plpgsql AS $$
 DECLARE
 	hash	bytea := sha256(convert_to(concat_ws(E'\x1f', p_action,
@@ -876,11 +887,12 @@ BEGIN
 		WHERE x.account_id = p_account AND x.key = p_key;
 		IF k.request_sha256 <> hash THEN
 			RETURN QUERY SELECT 'key_reused'::text, NULL::bigint,
-			    0, ''::text, ''::text, ''::text, NULL::text,
-			    NULL::text, false;
+			    0, ''::text, ''::text, ''::text, ''::text, ''::text,
+			    NULL::text, NULL::text, false;
 			RETURN;
 		END IF;
-		r := (k.outcome, k.dossier_id, k.problems, k.note);
+		r := ROW(k.outcome, k.dossier_id, k.problems, k.note)
+		    ::dossier_result;
 	ELSE
 		IF p_dossier IS NOT NULL THEN
 			SELECT * INTO d FROM dossiers x WHERE x.id = p_dossier
@@ -893,16 +905,17 @@ BEGIN
 			r := dossier_do_extension(p_account, p_address, p_args,
 			    p_today);
 		ELSIF d.id IS NULL THEN
-			r := ('no_dossier', p_dossier, NULL, NULL);
+			r := ROW('no_dossier', p_dossier, NULL, NULL)
+			    ::dossier_result;
 		ELSIF p_version <> 0 AND d.version <> p_version THEN
-			r := ('stale', d.id, format('hồ sơ đã được thay đổi (phiên '
+			r := ROW('stale', d.id, format('hồ sơ đã được thay đổi (phiên '
 			    'bản %s, không phải %s): hãy xem lại rồi làm lại',
-			    d.version, p_version), NULL);
+			    d.version, p_version), NULL)::dossier_result;
 		ELSIF p_action IN ('attach', 'nominate', 'meeting', 'submit')
 		    AND NOT dossier_editable(d.state) THEN
-			r := ('not_editable', d.id, format('hồ sơ đang ở trạng '
+			r := ROW('not_editable', d.id, format('hồ sơ đang ở trạng '
 			    'thái "%s"', (SELECT s.name FROM dossier_states s
-			    WHERE s.code = d.state)), NULL);
+			    WHERE s.code = d.state)), NULL)::dossier_result;
 		ELSIF p_action = 'attach' THEN
 			r := dossier_do_attach(d, p_account, p_address, p_args);
 		ELSIF p_action = 'nominate' THEN
@@ -924,12 +937,13 @@ BEGIN
 		    dossier_id = r.dossier_id, problems = r.problems, note = r.note
 		WHERE x.account_id = p_account AND x.key = p_key;
 	END IF;
-	RETURN QUERY SELECT r.outcome, r.dossier_id, coalesce(x.version, 0),
-	    coalesce(x.state, ''), coalesce(x.chain[x.step + 1], ''),
-	    coalesce(u.code, ''), r.problems, r.note, k.key IS NOT NULL
+	RETURN QUERY SELECT r.outcome, r.dossier_id, coalesce(v.version, 0),
+	    coalesce(v.state, ''), coalesce(v.level, ''),
+	    coalesce(v.level_name, ''), coalesce(v.awaiting_unit, ''),
+	    coalesce(v.awaiting_unit_name, ''), r.problems, r.note,
+	    k.key IS NOT NULL
 	FROM (SELECT 1) one
-	LEFT JOIN dossiers x ON x.id = r.dossier_id
-	LEFT JOIN units u ON u.id = x.awaiting_unit_id;
+	LEFT JOIN dossier_view v ON v.id = r.dossier_id;
 END $$;
 
 -- Starts or resumes an upload. outcome: 'complete' (the file is stored:

@@ -56,6 +56,9 @@ static const struct {
 #define SESSIONS	(ROLES_ALL)		/* every account, no anon */
 #define EVERYONE	(ROLES_ALL | ANON)
 
+/* OWN_SCHOOL's year-end dossier, made by access_start. */
+static uint64_t	access_dossier;
+
 /* The school head makes OWN_SCHOOL's year-end dossier; returns its id. */
 static uint64_t
 access_new_dossier(void)
@@ -392,9 +395,6 @@ build_worker_keys(Tdkt__ClientEnvelope *e, const char *user)
 	e->body_case = TDKT__CLIENT_ENVELOPE__BODY_WORKER_KEYS_REQUEST;
 	e->worker_keys_request = &r;
 }
-
-/* OWN_SCHOOL's year-end dossier, made by access_start. */
-static uint64_t	access_dossier;
 
 /* A fresh idempotency key for each change the matrix makes. */
 static void

@@ -1,0 +1,90 @@
+/*
+ * cmd_args.c - strict numbers and dates on the command line; see cmd_args.h.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "cmd_args.h"
+#include "date.h"
+
+int
+cmd_args_number(const char *what, const char *s, uint64_t min, uint64_t max,
+    uint64_t *out)
+{
+	unsigned long long	 v;
+	char			*end;
+
+	/* strtoull alone would take blanks, a sign and an empty string. */
+	if (s[0] < '0' || s[0] > '9')
+		goto bad;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (*end != '\0' || errno == ERANGE || v < min || v > max)
+		goto bad;
+	*out = v;
+	return 0;
+bad:
+	fprintf(stderr, "tdkt: %s không hợp lệ: \"%s\" (cần số từ %llu đến "
+	    "%llu)\n", what, s, (unsigned long long)min,
+	    (unsigned long long)max);
+	return -1;
+}
+
+int
+cmd_args_dossier_id(const char *s, uint64_t *out)
+{
+	/* Ids are PostgreSQL bigints: never above INT64_MAX. */
+	return cmd_args_number("số hồ sơ", s, 1, INT64_MAX, out);
+}
+
+int
+cmd_args_uint32(const char *what, const char *s, uint32_t min, uint32_t *out)
+{
+	uint64_t	v;
+
+	if (cmd_args_number(what, s, min, UINT32_MAX, &v) < 0)
+		return -1;
+	*out = (uint32_t)v;
+	return 0;
+}
+
+int
+cmd_args_date(const char *what, const char *s)
+{
+	int32_t	day;
+
+	if (date_parse_iso(s, &day))
+		return 0;
+	fprintf(stderr, "tdkt: %s không hợp lệ: \"%s\" (cần ngày có thật, dạng "
+	    "YYYY-MM-DD)\n", what, s);
+	return -1;
+}
+
+int
+cmd_args_one_dossier_id(const struct cmd_entry *cmd, int nargs, char **args,
+    uint64_t *id)
+{
+	if (nargs != 1)
+		return cmd_args_usage_error(cmd, "cần đúng một SỐ_HỒ_SƠ");
+	if (cmd_args_dossier_id(args[0], id) < 0)
+		return cmd_args_usage_error(cmd, NULL);
+	return EXIT_OK;
+}
+
+int
+cmd_args_usage_error(const struct cmd_entry *cmd, const char *fmt, ...)
+{
+	va_list	ap;
+
+	if (fmt != NULL) {
+		fputs("tdkt: ", stderr);
+		va_start(ap, fmt);
+		vfprintf(stderr, fmt, ap);
+		va_end(ap);
+		fputs("\n", stderr);
+	}
+	cmds_usage(stderr, cmd);
+	return EXIT_USAGE;
+}

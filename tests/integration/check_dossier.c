@@ -1,0 +1,540 @@
+/*
+ * check_dossier.c - a year-end dossier up District 1's approval chain, end
+ * to end through the tdkt CLI: draft, documents, nominees, the council
+ * meeting, submission, a return and a resubmission, review, the decisions
+ * of each level, the audit trail and the award history. Then the promises
+ * behind it: a retried request has one effect, even when the server died
+ * between its COMMIT and its reply; bad input is refused with nothing half
+ * written.
+ *
+ * The server runs on 20/05/2024, inside the year-end window (15/05-28/05),
+ * against an external PostgreSQL so that it can be killed and restarted
+ * while the database keeps what it committed. Test-clock builds only.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "conn.h"
+#include "harness.h"
+#include "harness_json.h"
+
+#define SCHOOL	"Q1-TH-DINHTIENHOANG"
+
+static struct harness	*h;
+
+static void
+dossier_teardown(void)
+{
+	harness_free(&h);
+}
+
+/*
+ * District 1 on `today`, with a school head, the office's primary
+ * specialist and head, and the department; `crash` (or NULL) names the
+ * request after whose COMMIT the server is to die.
+ */
+static void
+dossier_start(const char *today, const char *crash)
+{
+	const char	*url;
+
+	setenv("TDKT_TEST_TODAY", today, 1);
+	if (crash != NULL)
+		setenv("TDKT_TEST_CRASH_AFTER_COMMIT", crash, 1);
+	h = harness_new();
+	url = harness_extpg_start(h);
+	harness_server_set(h, "database.url", url);
+	harness_start(h, 0);
+	harness_load_district1(h);
+	harness_user(h, "ht", SCHOOL, "head", NULL);
+	harness_user(h, "cv", "PGDDT-Q1", "specialist:primary", NULL);
+	harness_user(h, "tp", "PGDDT-Q1", "office_head", NULL);
+	harness_user(h, "so", "SGDDT-HCM", "department", NULL);
+	harness_user(h, "ht2", "Q1-TH-LEQUYDON", "head", NULL);
+}
+
+/* Moves the server's "today" on: a restart with the new date. */
+static void
+dossier_set_today(const char *today)
+{
+	setenv("TDKT_TEST_TODAY", today, 1);
+	ck_assert_int_eq(harness_server_stop(h), 0);
+	harness_server_start(h, NULL);
+}
+
+/* Runs the CLI as `user` with --json; returns its flat JSON answer. */
+static struct harness_json *
+dossier_cli_json(const char *user, ...)
+{
+	struct harness_output	 out;
+	struct harness_json	*j;
+	char			*argv[24] = { "--json" };
+	size_t			 n = 1;
+	va_list			 ap;
+	int			 rc;
+
+	va_start(ap, user);
+	while (n < 23 && (argv[n] = va_arg(ap, char *)) != NULL)
+		n++;
+	va_end(ap);
+	argv[n] = NULL;
+	rc = harness_cli_as(h, &out, user, argv[0], argv[1], argv[2], argv[3],
+	    argv[4], argv[5], argv[6], argv[7], argv[8], argv[9], argv[10],
+	    argv[11], argv[12], argv[13], argv[14], argv[15], argv[16],
+	    argv[17], argv[18], argv[19], argv[20], argv[21], argv[22], NULL);
+	ck_assert_msg(rc == 0, "tdkt %s %s as %s: exit %d\n%s%s", argv[1],
+	    argv[2], user, rc, out.out, out.err);
+	j = harness_json_parse(out.out);
+	ck_assert_msg(j != NULL, "not one flat JSON object: %s", out.out);
+	harness_output_clear(&out);
+	return j;
+}
+
+/* Asserts a JSON answer's string field. */
+static void
+dossier_expect(const struct harness_json *j, const char *key,
+    const char *want)
+{
+	const char	*got = harness_json_string(j, key);
+
+	ck_assert_msg(got != NULL && strcmp(got, want) == 0,
+	    "%s is \"%s\", expected \"%s\"", key, got != NULL ? got : "(none)",
+	    want);
+}
+
+/* Runs the CLI as `user`, expects it to fail and its output to hold `needle`. */
+static void
+dossier_refused(const char *needle, const char *user, ...)
+{
+	struct harness_output	 out;
+	char			*argv[16] = { NULL };
+	size_t			 n = 0;
+	va_list			 ap;
+	int			 rc;
+
+	va_start(ap, user);
+	while (n < 15 && (argv[n] = va_arg(ap, char *)) != NULL)
+		n++;
+	va_end(ap);
+	rc = harness_cli_as(h, &out, user, argv[0], argv[1], argv[2], argv[3],
+	    argv[4], argv[5], argv[6], argv[7], argv[8], argv[9], argv[10],
+	    argv[11], argv[12], argv[13], argv[14], NULL);
+	ck_assert_msg(rc != 0, "tdkt %s %s as %s was not refused:\n%s",
+	    argv[0], argv[1], user, out.out);
+	ck_assert_msg(strstr(out.out, needle) != NULL ||
+	    strstr(out.err, needle) != NULL, "tdkt %s %s as %s: no \"%s\" "
+	    "in\n%s%s", argv[0], argv[1], user, needle, out.out, out.err);
+	harness_output_clear(&out);
+}
+
+/* The CLI's whole output as `user` (exit 0 asserted); caller frees. */
+static char *
+dossier_cli_text(const char *user, const char *a0, const char *a1,
+    const char *a2, const char *a3)
+{
+	struct harness_output	 out;
+	char			*text;
+
+	ck_assert_int_eq(harness_cli_as(h, &out, user, a0, a1, a2, a3, NULL), 0);
+	text = strdup(out.out);
+	harness_output_clear(&out);
+	return text;
+}
+
+/* Writes a small file of a kind: a PDF, or an Office Open XML (zip) file. */
+static const char *
+dossier_file(const char *name, const char *what)
+{
+	char	content[512];
+
+	if (strstr(name, ".pdf") != NULL)
+		snprintf(content, sizeof content, "%%PDF-1.4\n%% %s\n1 0 obj\n"
+		    "<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n"
+		    "%%%%EOF\n", what);
+	else
+		snprintf(content, sizeof content, "PK\x03\x04 %s (Word)", what);
+	return harness_write(h, name, content);
+}
+
+static uint64_t
+dossier_new(const char *user)
+{
+	struct harness_json	*j;
+	uint64_t		 id = 0;
+
+	j = dossier_cli_json(user, "dossier", "new", "--type", "CUOI_NAM", NULL);
+	dossier_expect(j, "state", "draft");
+	ck_assert_int_eq(harness_json_uint(j, "dossier_id", &id), 0);
+	harness_json_free(&j);
+	return id;
+}
+
+/* Attaches both files of every document of the year-end dossier. */
+static void
+dossier_attach_all(const char *user, const char *id)
+{
+	static const char *const docs[] = { "TO_TRINH", "BIEN_BAN_HD",
+	    "DANH_SACH_THANH_TICH", "BANG_DIEM", "QD_LDTT" };
+	char	name[64];
+
+	for (size_t i = 0; i < sizeof docs / sizeof docs[0]; i++) {
+		struct harness_json	*j;
+
+		snprintf(name, sizeof name, "%s.docx", docs[i]);
+		j = dossier_cli_json(user, "dossier", "attach", id, "--document",
+		    docs[i], "--editable", dossier_file(name, docs[i]), NULL);
+		harness_json_free(&j);
+		snprintf(name, sizeof name, "%s.pdf", docs[i]);
+		j = dossier_cli_json(user, "dossier", "attach", id, "--document",
+		    docs[i], "--pdf", dossier_file(name, docs[i]), NULL);
+		harness_json_free(&j);
+	}
+}
+
+START_TEST(test_year_end_up_the_chain)
+{
+	struct harness_json	*j;
+	char			 id[24], *text;
+	uint64_t		 n, version;
+
+	dossier_start("2024-05-20", NULL);
+	snprintf(id, sizeof id, "%llu", (unsigned long long)dossier_new("ht"));
+	dossier_attach_all("ht", id);
+
+	/* Nominees from the school's list: two teachers and the collective. */
+	harness_write(h, "de-nghi.csv", "Mã cán bộ,Danh hiệu,Tóm tắt thành tích\n"
+	    "Q1-DTH-002,CSTDCS,\"Sáng kiến \"\"Dạy học theo dự án\"\" cấp quận\"\n"
+	    "Q1-DTH-003,LDTT,Hoàn thành tốt nhiệm vụ\n"
+	    ",TTLDXS,Tập thể hoàn thành xuất sắc nhiệm vụ năm học\n");
+	j = dossier_cli_json("ht", "dossier", "nominate", id, "--file",
+	    harness_path(h, "de-nghi.csv"), NULL);
+	harness_json_free(&j);
+
+	/* Without the council's meeting the check sends it back for fixes. */
+	text = dossier_cli_text("ht", "--json", "dossier", "submit", id);
+	ck_assert_msg(strstr(text, "\"state\":\"needs_fixes\"") != NULL &&
+	    strstr(text, "\"code\":\"no_meeting\"") != NULL, "%s", text);
+	free(text);
+	j = dossier_cli_json("ht", "dossier", "meeting", id, "--members", "9",
+	    "--present", "7", "--date", "2024-05-17", NULL);
+	harness_json_free(&j);
+	text = dossier_cli_text("ht", "--json", "dossier", "submit", id);
+	ck_assert_msg(strstr(text, "\"state\":\"awaiting_review\"") != NULL &&
+	    strstr(text, "\"level\":\"district_office\"") != NULL &&
+	    strstr(text, "\"awaiting_unit\":\"PGDDT-Q1\"") != NULL, "%s", text);
+	free(text);
+
+	/* The office's primary specialist finds it in her queue... */
+	text = dossier_cli_text("cv", "--json", "queue", NULL, NULL);
+	ck_assert_msg(strstr(text, "\"unit\":\"" SCHOOL "\"") != NULL, "%s",
+	    text);
+	free(text);
+	/* ...the school can no longer change it, and nobody else can review. */
+	dossier_refused("conflict", "ht", "dossier", "meeting", id, "--members",
+	    "9", "--present", "8", "--date", "2024-05-17", NULL);
+	dossier_refused("permission_denied", "ht2", "review", id, "approve",
+	    NULL);
+
+	/*
+	 * 11/06, the office's review (window closed on 28/05): returned with
+	 * reasons, fixed, resubmitted; the history is kept.
+	 */
+	dossier_set_today("2024-06-11");
+	j = dossier_cli_json("cv", "review", id, "return", "--comment",
+	    "Biên bản họp thiếu chữ ký thư ký", NULL);
+	dossier_expect(j, "state", "returned");
+	ck_assert_int_eq(harness_json_uint(j, "version", &version), 0);
+	harness_json_free(&j);
+	dossier_refused("conflict", "ht", "dossier", "meeting", id,
+	    "--if-version", "1", "--members", "9", "--present", "8", "--date",
+	    "2024-05-17", NULL);
+	j = dossier_cli_json("ht", "dossier", "attach", id, "--document",
+	    "BIEN_BAN_HD", "--pdf", dossier_file("bien-ban-ky.pdf",
+	    "có chữ ký thư ký"), NULL);
+	harness_json_free(&j);
+	text = dossier_cli_text("ht", "--json", "dossier", "submit", id);
+	ck_assert_msg(strstr(text, "\"state\":\"awaiting_review\"") != NULL,
+	    "%s", text);
+	free(text);
+
+	/* Up the chain: district office, district council, city. */
+	j = dossier_cli_json("cv", "review", id, "approve", NULL);
+	dossier_expect(j, "level", "district");
+	dossier_expect(j, "awaiting_unit", "PGDDT-Q1");
+	harness_json_free(&j);
+	dossier_set_today("2024-07-15");
+	dossier_refused("permission_denied", "cv", "decide", id, "--number",
+	    "1/QĐ", "--date", "2024-06-20", "--signer", "X", NULL);
+	j = dossier_cli_json("tp", "decide", id, "--number", "456/QĐ-UBND",
+	    "--date", "2024-06-25", "--signer", "Chủ tịch UBND Quận 1",
+	    "--from", "2023-09-01", "--to", "2024-05-31", NULL);
+	dossier_expect(j, "state", "awaiting_review");
+	dossier_expect(j, "level", "city");
+	dossier_expect(j, "awaiting_unit", "SGDDT-HCM");
+	ck_assert_int_eq(harness_json_uint(j, "awarded", &n), 0);
+	ck_assert_uint_eq(n, 2);	/* CSTDCS and LDTT */
+	harness_json_free(&j);
+	j = dossier_cli_json("so", "decide", id, "--number", "789/QĐ-UBND",
+	    "--date", "2024-07-10", "--signer", "Chủ tịch UBND Thành phố",
+	    "--from", "2023-09-01", "--to", "2024-05-31", NULL);
+	dossier_expect(j, "state", "decided");
+	ck_assert_int_eq(harness_json_uint(j, "awarded", &n), 0);
+	ck_assert_uint_eq(n, 1);	/* TTLDXS */
+	harness_json_free(&j);
+	dossier_refused("conflict", "so", "review", id, "approve", NULL);
+
+	/* The award history, as the dossier shows it. */
+	text = dossier_cli_text("ht", "--json", "dossier", "show", id);
+	ck_assert_msg(strstr(text, "\"decision\":\"456/QĐ-UBND\"") != NULL &&
+	    strstr(text, "\"decision\":\"789/QĐ-UBND\"") != NULL &&
+	    strstr(text, "\"state\":\"decided\"") != NULL, "%s", text);
+	free(text);
+
+	/* The audit trail, every step in order, with who did it. */
+	text = dossier_cli_text("ht", "--json", "dossier", "history", id);
+	{
+		static const char *const steps[] = { "\"new\"", "\"attach\"",
+		    "\"nominate\"", "\"submit\"", "\"check_failed\"",
+		    "\"meeting\"", "\"submit\"", "\"check_ok\"", "\"return\"",
+		    "\"attach\"", "\"submit\"", "\"check_ok\"", "\"approve\"",
+		    "\"decide\"", "\"decide_final\"" };
+		const char	*at = text;
+
+		for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+			at = strstr(at, steps[i]);
+			ck_assert_msg(at != NULL, "no %s (step %zu) in order in\n%s",
+			    steps[i], i, text);
+			at++;
+		}
+		ck_assert_msg(strstr(text, "Biên bản họp thiếu chữ ký thư ký") !=
+		    NULL, "%s", text);
+	}
+	free(text);
+}
+END_TEST
+
+/* A ClientEnvelope sent as `user` with idempotency key `key`. */
+static enum conn_status
+dossier_send(const char *user, Tdkt__ClientEnvelope *req, const char *key,
+    struct arena *a, Tdkt__ClientEnvelope **reply)
+{
+	struct conn_options	 opts = {
+		.endpoint = h->clients_endpoint,
+		.server_public_key = h->server_keys.public_key,
+		.timeout_ms = 5000,
+		.retries = 0,
+		.max_message_bytes = 16 * 1024 * 1024,
+	};
+	struct conn		*c = conn_new(&opts);
+	const char		*cause = "";
+	enum conn_status	 st;
+
+	req->session_token = (char *)harness_session(h, user);
+	req->idempotency_key = (char *)key;
+	st = conn_call(c, req, a, reply, &cause);
+	conn_free(&c);
+	return st;
+}
+
+START_TEST(test_retry_creates_one_dossier)
+{
+	Tdkt__ClientEnvelope	 req = TDKT__CLIENT_ENVELOPE__INIT;
+	Tdkt__DossierNewRequest	 in = TDKT__DOSSIER_NEW_REQUEST__INIT;
+	Tdkt__ClientEnvelope	*reply;
+	struct arena		*a = arena_new(1 << 20);
+	uint64_t		 first;
+	char			*text;
+
+	dossier_start("2024-05-20", NULL);
+	in.type = "CUOI_NAM";
+	req.body_case = TDKT__CLIENT_ENVELOPE__BODY_DOSSIER_NEW_REQUEST;
+	req.dossier_new_request = &in;
+	ck_assert_int_eq(dossier_send("ht", &req, "retry-key-0000000001", a,
+	    &reply), CONN_OK);
+	ck_assert(!reply->dossier_new_reply->replayed);
+	first = reply->dossier_new_reply->dossier_id;
+	ck_assert_int_eq(dossier_send("ht", &req, "retry-key-0000000001", a,
+	    &reply), CONN_OK);
+	ck_assert(reply->dossier_new_reply->replayed);
+	ck_assert_uint_eq(reply->dossier_new_reply->dossier_id, first);
+
+	/* The same key with another request is refused, not replayed. */
+	in.type = "DANG_KY";
+	ck_assert_int_eq(dossier_send("ht", &req, "retry-key-0000000001", a,
+	    &reply), CONN_SERVER_ERROR);
+	ck_assert_int_eq(reply->error->code,
+	    TDKT__ERROR_CODE__ERROR_CODE_INVALID_ARGUMENT);
+
+	text = dossier_cli_text("ht", "--json", "dossier", "list", NULL);
+	ck_assert_msg(strstr(text, "\"type\":\"CUOI_NAM\"") != NULL &&
+	    strstr(strstr(text, "\"type\":\"CUOI_NAM\"") + 1,
+	    "\"type\":\"CUOI_NAM\"") == NULL, "not exactly one dossier:\n%s",
+	    text);
+	free(text);
+	arena_free(&a);
+}
+END_TEST
+
+START_TEST(test_crash_between_commit_and_reply)
+{
+	Tdkt__ClientEnvelope	 req = TDKT__CLIENT_ENVELOPE__INIT;
+	Tdkt__DossierSubmitRequest in = TDKT__DOSSIER_SUBMIT_REQUEST__INIT;
+	Tdkt__ClientEnvelope	*reply;
+	struct harness_json	*j;
+	struct arena		*a = arena_new(1 << 20);
+	char			 id[24], *text, *at;
+	size_t			 submits = 0;
+
+	dossier_start("2024-05-20", "dossier-submit");
+	in.dossier_id = dossier_new("ht");
+	snprintf(id, sizeof id, "%llu", (unsigned long long)in.dossier_id);
+	dossier_attach_all("ht", id);
+	j = dossier_cli_json("ht", "dossier", "nominate", id, "--person",
+	    "Q1-DTH-002", "--title", "CSTDCS", "--summary", "Sáng kiến", NULL);
+	harness_json_free(&j);
+	j = dossier_cli_json("ht", "dossier", "meeting", id, "--members", "9",
+	    "--present", "9", "--date", "2024-05-17", NULL);
+	harness_json_free(&j);
+
+	/* The server commits the submission and dies before answering. */
+	req.body_case = TDKT__CLIENT_ENVELOPE__BODY_DOSSIER_SUBMIT_REQUEST;
+	req.dossier_submit_request = &in;
+	ck_assert_int_eq(dossier_send("ht", &req, "crash-key-0000000001", a,
+	    &reply), CONN_UNREACHABLE);
+	ck_assert_int_eq(harness_proc_wait(h, h->server, 20000), 75);
+	h->server = NULL;
+
+	/* Restarted, it answers the retry from what it committed. */
+	unsetenv("TDKT_TEST_CRASH_AFTER_COMMIT");
+	harness_server_start(h, NULL);
+	ck_assert_int_eq(dossier_send("ht", &req, "crash-key-0000000001", a,
+	    &reply), CONN_OK);
+	ck_assert(reply->dossier_submit_reply->replayed);
+	ck_assert_str_eq(reply->dossier_submit_reply->state, "awaiting_review");
+
+	text = dossier_cli_text("ht", "--json", "dossier", "history", id);
+	for (at = text; (at = strstr(at, "\"action\":\"submit\"")) != NULL; at++)
+		submits++;
+	ck_assert_msg(submits == 1, "%zu submissions in\n%s", submits, text);
+	free(text);
+	arena_free(&a);
+}
+END_TEST
+
+START_TEST(test_bad_input_changes_nothing)
+{
+	struct harness_json	*j;
+	char			 id[24], *before, *after;
+	const char		*big;
+
+	dossier_start("2024-05-20", NULL);
+	snprintf(id, sizeof id, "%llu", (unsigned long long)dossier_new("ht"));
+	j = dossier_cli_json("ht", "dossier", "nominate", id, "--person",
+	    "Q1-DTH-002", "--title", "CSTDCS", NULL);
+	harness_json_free(&j);
+	before = dossier_cli_text("ht", "--json", "dossier", "show", id);
+
+	/* A document the type does not have; a non-PDF in the PDF slot. */
+	dossier_refused("PHIEU_LA", "ht", "dossier", "attach", id,
+	    "--document", "PHIEU_LA", "--pdf", dossier_file("x.pdf", "x"), NULL);
+	dossier_refused("không phải tệp PDF", "ht", "dossier", "attach", id,
+	    "--document", "TO_TRINH", "--pdf",
+	    dossier_file("to-trinh.docx", "giả PDF"), NULL);
+	dossier_refused("không phải tệp văn bản", "ht", "dossier", "attach", id,
+	    "--document", "TO_TRINH", "--editable",
+	    dossier_file("to-trinh-that.pdf", "PDF trong ô Word"), NULL);
+	/* A nominee of another school; the same nominee twice. */
+	dossier_refused("không thuộc đơn vị", "ht", "dossier", "nominate", id,
+	    "--person", "Q1-BN-003", "--title", "LDTT", NULL);
+	dossier_refused("đã được đề nghị", "ht", "dossier", "nominate", id,
+	    "--person", "Q1-DTH-002", "--title", "CSTDCS", NULL);
+	/* A stale version; another school's head; a decision before review. */
+	dossier_refused("conflict", "ht", "dossier", "nominate", id,
+	    "--if-version", "1", "--person", "Q1-DTH-003", "--title", "LDTT",
+	    NULL);
+	dossier_refused("permission_denied", "ht2", "dossier", "nominate", id,
+	    "--person", "Q1-DTH-003", "--title", "LDTT", NULL);
+	dossier_refused("conflict", "tp", "decide", id, "--number", "1/QĐ",
+	    "--date", "2024-05-20", "--signer", "X", NULL);
+	/* A file over the limit (the harness's server allows 64 KiB chunks). */
+	harness_server_stop(h);
+	harness_server_set(h, "limits.max_file_bytes", "2048");
+	harness_server_start(h, harness_server_config(h, "small-files.yaml"));
+	{
+		char	blob[4096];
+
+		memset(blob, 'a', sizeof blob - 1);
+		blob[sizeof blob - 1] = '\0';
+		memcpy(blob, "%PDF-1.4\n", 9);
+		big = harness_write(h, "big.pdf", blob);
+	}
+	dossier_refused("too_large", "ht", "dossier", "attach", id,
+	    "--document", "TO_TRINH", "--pdf", big, NULL);
+
+	after = dossier_cli_text("ht", "--json", "dossier", "show", id);
+	ck_assert_str_eq(before, after);
+	free(before);
+	free(after);
+}
+END_TEST
+
+START_TEST(test_window_and_extension)
+{
+	struct harness_json	*j;
+	char			 id[24], *text;
+
+	/* 01/06/2024: the window closed on 28/05. */
+	dossier_start("2024-06-01", NULL);
+	snprintf(id, sizeof id, "%llu", (unsigned long long)dossier_new("ht"));
+	dossier_attach_all("ht", id);
+	j = dossier_cli_json("ht", "dossier", "nominate", id, "--person",
+	    "Q1-DTH-003", "--title", "LDTT", NULL);
+	harness_json_free(&j);
+	j = dossier_cli_json("ht", "dossier", "meeting", id, "--members", "9",
+	    "--present", "6", "--date", "2024-05-27", NULL);
+	harness_json_free(&j);
+	dossier_refused("deadline_passed", "ht", "dossier", "submit", id, NULL);
+
+	/* The school cannot extend its own window; its office can. */
+	dossier_refused("permission_denied", "ht", "extension", "grant",
+	    "--unit", SCHOOL, "--type", "CUOI_NAM", "--until", "2024-06-05",
+	    NULL);
+	j = dossier_cli_json("cv", "extension", "grant", "--unit", SCHOOL,
+	    "--type", "CUOI_NAM", "--until", "2024-06-05", "--reason",
+	    "Trường bị ngập, mất điện", NULL);
+	harness_json_free(&j);
+	text = dossier_cli_text("ht", "--json", "dossier", "submit", id);
+	ck_assert_msg(strstr(text, "\"state\":\"awaiting_review\"") != NULL,
+	    "%s", text);
+	free(text);
+	text = dossier_cli_text("ht", "--json", "dossier", "history", id);
+	ck_assert_msg(strstr(text, "gia hạn") != NULL, "%s", text);
+	free(text);
+}
+END_TEST
+
+static Suite *
+dossier_suite(void)
+{
+	Suite	*s = suite_create("dossier");
+	TCase	*tc;
+
+	tc = tcase_create("chain");
+	tcase_add_checked_fixture(tc, NULL, dossier_teardown);
+	tcase_set_timeout(tc, 600);
+	tcase_add_test(tc, test_year_end_up_the_chain);
+	tcase_add_test(tc, test_retry_creates_one_dossier);
+	tcase_add_test(tc, test_crash_between_commit_and_reply);
+	tcase_add_test(tc, test_bad_input_changes_nothing);
+	tcase_add_test(tc, test_window_and_extension);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	return harness_main(dossier_suite);
+}
