@@ -23,6 +23,7 @@
 #define SCHOOL	"Q1-TH-DINHTIENHOANG"
 
 static struct harness	*h;
+static const char	*dossier_db;	/* the external PostgreSQL's URL */
 
 static void
 dossier_teardown(void)
@@ -45,6 +46,7 @@ dossier_start(const char *today, const char *crash)
 		setenv("TDKT_TEST_CRASH_AFTER_COMMIT", crash, 1);
 	h = harness_new();
 	url = harness_extpg_start(h);
+	dossier_db = url;
 	harness_server_set(h, "database.url", url);
 	harness_start(h, 0);
 	harness_load_district1(h);
@@ -515,6 +517,143 @@ START_TEST(test_window_and_extension)
 }
 END_TEST
 
+/* Sends an upload request as "ht"; returns the status, *reply in `a`. */
+static enum conn_status
+dossier_upload_send(Tdkt__ClientEnvelope *req, struct arena *a,
+    Tdkt__ClientEnvelope **reply)
+{
+	return dossier_send("ht", req, "", a, reply);
+}
+
+/* An UploadChunkRequest of `len` bytes at `offset`, with their SHA-256. */
+static enum conn_status
+dossier_chunk(uint64_t upload, uint64_t offset, const char *data, size_t len,
+    const char *sha256, struct arena *a, Tdkt__ClientEnvelope **reply)
+{
+	Tdkt__ClientEnvelope	 req = TDKT__CLIENT_ENVELOPE__INIT;
+	Tdkt__UploadChunkRequest in = TDKT__UPLOAD_CHUNK_REQUEST__INIT;
+
+	in.upload_id = upload;
+	in.offset = offset;
+	in.data.data = (uint8_t *)data;
+	in.data.len = len;
+	in.chunk_sha256 = (char *)sha256;
+	req.body_case = TDKT__CLIENT_ENVELOPE__BODY_UPLOAD_CHUNK_REQUEST;
+	req.upload_chunk_request = &in;
+	return dossier_upload_send(&req, a, reply);
+}
+
+/* The SHA-256 of `len` bytes, in hex, by sha256sum (not our own code). */
+static void
+dossier_sha256(const char *data, size_t len, char hex[65])
+{
+	struct harness_output	 out;
+	const char		*path;
+	char			*copy = malloc(len + 1);
+
+	memcpy(copy, data, len);
+	copy[len] = '\0';
+	path = harness_write(h, "to-hash", copy);
+	free(copy);
+	ck_assert_int_eq(harness_run(h, &out, "/usr/bin/sha256sum", path, NULL),
+	    0);
+	memcpy(hex, out.out, 64);
+	hex[64] = '\0';
+	harness_output_clear(&out);
+}
+
+/*
+ * Files up and down: several chunks, a resumed upload, a damaged chunk, a
+ * file that is not what it claimed, a download that matches byte for byte,
+ * and a stored copy damaged behind the server's back.
+ */
+START_TEST(test_files_up_and_down)
+{
+	Tdkt__ClientEnvelope	 req = TDKT__CLIENT_ENVELOPE__INIT;
+	Tdkt__UploadBeginRequest begin = TDKT__UPLOAD_BEGIN_REQUEST__INIT;
+	Tdkt__ClientEnvelope	*reply;
+	struct harness_output	 out;
+	struct harness_json	*j;
+	struct arena		*a = arena_new(4 << 20);
+	static char		 pdf[200 * 1024];
+	char			 id[24], sha[65], part[65], *got;
+	size_t			 len;
+	uint64_t		 upload;
+
+	dossier_start("2024-05-20", NULL);
+	snprintf(id, sizeof id, "%llu", (unsigned long long)dossier_new("ht"));
+	/* 200 KiB of PDF: four chunks at the harness's 64 KiB messages. */
+	memset(pdf, 'x', sizeof pdf - 1);
+	for (size_t i = 0; i + 40 < sizeof pdf; i += 997)
+		memcpy(pdf + i, "Trường Tiểu học Đinh Tiên Hoàng ", 32);
+	memcpy(pdf, "%PDF-1.4\n", 9);
+	dossier_sha256(pdf, strlen(pdf), sha);
+
+	/* The first chunk goes up, then the connection is "lost". */
+	begin.sha256 = sha;
+	begin.size = strlen(pdf);
+	req.body_case = TDKT__CLIENT_ENVELOPE__BODY_UPLOAD_BEGIN_REQUEST;
+	req.upload_begin_request = &begin;
+	ck_assert_int_eq(dossier_upload_send(&req, a, &reply), CONN_OK);
+	ck_assert_uint_eq(reply->upload_begin_reply->received, 0);
+	upload = reply->upload_begin_reply->upload_id;
+	dossier_sha256(pdf, 10000, part);
+	/* A truncated chunk does not match its hash and is refused. */
+	ck_assert_int_eq(dossier_chunk(upload, 0, pdf, 9000, part, a, &reply),
+	    CONN_SERVER_ERROR);
+	ck_assert_int_eq(reply->error->code,
+	    TDKT__ERROR_CODE__ERROR_CODE_INTEGRITY);
+	ck_assert_int_eq(dossier_chunk(upload, 0, pdf, 10000, part, a, &reply),
+	    CONN_OK);
+	ck_assert_uint_eq(reply->upload_chunk_reply->received, 10000);
+	/* Beginning again resumes where the server stands. */
+	ck_assert_int_eq(dossier_upload_send(&req, a, &reply), CONN_OK);
+	ck_assert_uint_eq(reply->upload_begin_reply->received, 10000);
+	ck_assert_uint_eq(reply->upload_begin_reply->upload_id, upload);
+
+	/* The CLI sends the rest and attaches it. */
+	harness_write(h, "to-trinh.pdf", pdf);
+	j = dossier_cli_json("ht", "dossier", "attach", id, "--document",
+	    "TO_TRINH", "--pdf", harness_path(h, "to-trinh.pdf"), NULL);
+	harness_json_free(&j);
+
+	/* Down again, byte for byte. */
+	ck_assert_int_eq(harness_cli_as(h, &out, "ht", "dossier", "get-file", id,
+	    "--document", "TO_TRINH", "--pdf", "--out",
+	    harness_path(h, "tai-ve.pdf"), NULL), 0);
+	harness_output_clear(&out);
+	got = harness_read_file(harness_path(h, "tai-ve.pdf"), &len);
+	ck_assert_ptr_nonnull(got);
+	ck_assert_uint_eq(len, strlen(pdf));
+	ck_assert(memcmp(got, pdf, len) == 0);
+	free(got);
+
+	/* A file whose bytes are not those it was announced as is dropped. */
+	memcpy(part, sha, sizeof part);
+	part[0] = part[0] == '0' ? '1' : '0';
+	begin.sha256 = part;
+	begin.size = 10;
+	ck_assert_int_eq(dossier_upload_send(&req, a, &reply), CONN_OK);
+	upload = reply->upload_begin_reply->upload_id;
+	dossier_sha256("%PDF-1.4\nx", 10, sha);
+	ck_assert_int_eq(dossier_chunk(upload, 0, "%PDF-1.4\nx", 10, sha, a,
+	    &reply), CONN_SERVER_ERROR);
+	ck_assert_int_eq(reply->error->code,
+	    TDKT__ERROR_CODE__ERROR_CODE_INTEGRITY);
+
+	/* A stored copy damaged behind the server's back is never served. */
+	ck_assert_int_eq(harness_run(h, &out, "/usr/bin/psql", dossier_db, "-qc",
+	    "UPDATE files SET content = overlay(content PLACING '\\x58' FROM 100)"
+	    " WHERE size = 204799", NULL), 0);
+	harness_output_clear(&out);
+	dossier_refused("integrity", "ht", "dossier", "get-file", id,
+	    "--document", "TO_TRINH", "--pdf", "--out",
+	    harness_path(h, "hong.pdf"), NULL);
+	ck_assert_ptr_null(harness_read_file(harness_path(h, "hong.pdf"), &len));
+	arena_free(&a);
+}
+END_TEST
+
 static Suite *
 dossier_suite(void)
 {
@@ -529,6 +668,7 @@ dossier_suite(void)
 	tcase_add_test(tc, test_crash_between_commit_and_reply);
 	tcase_add_test(tc, test_bad_input_changes_nothing);
 	tcase_add_test(tc, test_window_and_extension);
+	tcase_add_test(tc, test_files_up_and_down);
 	suite_add_tcase(s, tc);
 	return s;
 }
