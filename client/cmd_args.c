@@ -2,6 +2,7 @@
  * cmd_args.c - strict numbers and dates on the command line; see cmd_args.h.
  */
 #include <errno.h>
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -71,6 +72,21 @@ cmd_args_one_dossier_id(const struct cmd_entry *cmd, int nargs, char **args,
 	if (cmd_args_dossier_id(args[0], id) < 0)
 		return cmd_args_usage_error(cmd, NULL);
 	return EXIT_OK;
+}
+
+int
+cmd_args_only_dossier_id(const struct cmd_entry *cmd, int argc, char **argv,
+    uint64_t *id)
+{
+	static const struct option no_options[] = {
+		{ NULL, 0, NULL, 0 }
+	};
+
+	/* No options; getopt still refuses unknown ones and takes "--". */
+	optind = 0;
+	if (getopt_long(argc, argv, "", no_options, NULL) != -1)
+		return cmd_args_usage_error(cmd, NULL);
+	return cmd_args_one_dossier_id(cmd, argc - optind, argv + optind, id);
 }
 
 int

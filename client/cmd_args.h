@@ -44,6 +44,14 @@ int	cmd_args_one_dossier_id(const struct cmd_entry *cmd, int nargs,
 	    char **args, uint64_t *id);
 
 /*
+ * The same for a sub-command that takes no options, only the id: parses
+ * its argv (its own name at argv[0]) with getopt, so "--" works and any
+ * option is refused.
+ */
+int	cmd_args_only_dossier_id(const struct cmd_entry *cmd, int argc,
+	    char **argv, uint64_t *id);
+
+/*
  * Says what is wrong (when `fmt` is not NULL) and prints the usage of `cmd`
  * on stderr. Returns EXIT_USAGE, for `return cmd_args_usage_error(...)`.
  */

@@ -83,9 +83,6 @@ history_json(const Tdkt__DossierHistoryReply *r)
 int
 cmd_dossier_history_exec(struct cmd_ctx *ctx, int argc, char **argv)
 {
-	static const struct option no_options[] = {
-		{ NULL, 0, NULL, 0 }
-	};
 	Tdkt__ClientEnvelope		 req = TDKT__CLIENT_ENVELOPE__INIT;
 	Tdkt__DossierHistoryRequest	 history =
 					    TDKT__DOSSIER_HISTORY_REQUEST__INIT;
@@ -93,12 +90,8 @@ cmd_dossier_history_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	struct arena			*a;
 	int				 rc;
 
-	/* No options; getopt still refuses unknown ones and takes "--". */
-	optind = 0;
-	if (getopt_long(argc, argv, "", no_options, NULL) != -1)
-		return cmd_args_usage_error(&cmd_dossier_entry, NULL);
-	if ((rc = cmd_args_one_dossier_id(&cmd_dossier_entry, argc - optind,
-	    argv + optind, &history.dossier_id)) != EXIT_OK)
+	if ((rc = cmd_args_only_dossier_id(&cmd_dossier_entry, argc, argv,
+	    &history.dossier_id)) != EXIT_OK)
 		return rc;
 	req.body_case = TDKT__CLIENT_ENVELOPE__BODY_DOSSIER_HISTORY_REQUEST;
 	req.dossier_history_request = &history;

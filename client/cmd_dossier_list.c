@@ -89,13 +89,7 @@ cmd_dossier_list_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		list_print(r);
 		goto out;
 	}
-	for (size_t i = 0; i < r->n_dossiers; i++) {
-		struct output_json	j;
-
-		output_json_begin(&j, stdout);
-		dossier_output_dossier_json(&j.w, r->dossiers[i]);
-		output_json_end(&j);
-	}
+	dossier_output_list_json(r);
 out:
 	arena_free(&a);
 	return rc;

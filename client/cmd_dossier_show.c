@@ -306,9 +306,6 @@ show_json(const Tdkt__DossierShowReply *s)
 int
 cmd_dossier_show_exec(struct cmd_ctx *ctx, int argc, char **argv)
 {
-	static const struct option no_options[] = {
-		{ NULL, 0, NULL, 0 }
-	};
 	Tdkt__ClientEnvelope		 req = TDKT__CLIENT_ENVELOPE__INIT;
 	Tdkt__DossierShowRequest	 show = TDKT__DOSSIER_SHOW_REQUEST__INIT;
 	Tdkt__ClientEnvelope		*reply;
@@ -316,12 +313,8 @@ cmd_dossier_show_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	struct arena			*a;
 	int				 rc;
 
-	/* No options; getopt still refuses unknown ones and takes "--". */
-	optind = 0;
-	if (getopt_long(argc, argv, "", no_options, NULL) != -1)
-		return cmd_args_usage_error(&cmd_dossier_entry, NULL);
-	if ((rc = cmd_args_one_dossier_id(&cmd_dossier_entry, argc - optind,
-	    argv + optind, &show.dossier_id)) != EXIT_OK)
+	if ((rc = cmd_args_only_dossier_id(&cmd_dossier_entry, argc, argv,
+	    &show.dossier_id)) != EXIT_OK)
 		return rc;
 	req.body_case = TDKT__CLIENT_ENVELOPE__BODY_DOSSIER_SHOW_REQUEST;
 	req.dossier_show_request = &show;

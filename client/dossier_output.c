@@ -209,3 +209,15 @@ dossier_output_level(const char *code, const char *name)
 		return name;
 	return code[0] != '\0' ? code : "—";
 }
+
+void
+dossier_output_list_json(const Tdkt__DossierListReply *r)
+{
+	for (size_t i = 0; i < r->n_dossiers; i++) {
+		struct output_json	j;
+
+		output_json_begin(&j, stdout);
+		dossier_output_dossier_json(&j.w, r->dossiers[i]);
+		output_json_end(&j);
+	}
+}

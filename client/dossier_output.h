@@ -38,6 +38,9 @@ void	dossier_output_finding_json(struct jsonw *, const Tdkt__Finding *);
  */
 void	dossier_output_dossier_json(struct jsonw *, const Tdkt__Dossier *);
 
+/* Prints a list of dossiers (list, queue) as one JSON object per line. */
+void	dossier_output_list_json(const Tdkt__DossierListReply *);
+
 /*
  * Writes the time left to a deadline for people into buf: "5 ngày",
  * "quá hạn 3 ngày", or "—" when there is no deadline (`due` empty).

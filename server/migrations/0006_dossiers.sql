@@ -467,9 +467,11 @@ DECLARE
 	n_removed	integer;
 BEGIN
 	SELECT code INTO unit_code FROM units WHERE id = d.unit_id;
-	SELECT string_agg(format('%s%s', CASE WHEN i->>'source' <> ''
-	    THEN (i->>'source') || ': ' ELSE format('đề nghị %s: ', n) END,
-	    CASE
+	SELECT string_agg(format('%s%s', CASE WHEN source <> '' THEN source
+	    || ': ' ELSE format('đề nghị %s: ', n) END, problem), E'\n'
+	    ORDER BY n)
+	INTO bad
+	FROM (SELECT n, i->>'source' AS source, CASE
 	    WHEN t.code IS NULL THEN format('danh hiệu, hình thức "%s" không có '
 	        'trong quy định thi đua của hồ sơ', i->>'title')
 	    WHEN i->>'person' <> '' AND p.id IS NULL THEN format('không có cán '
@@ -490,22 +492,13 @@ BEGIN
 	        AND j->>'title' = i->>'title') > 1 THEN format('%s được đề nghị '
 	        '"%s" hai lần trong danh sách', coalesce(p.full_name,
 	        'tập thể đơn vị'), t.name)
-	    END), E'\n' ORDER BY n)
-	INTO bad
-	FROM jsonb_array_elements(p_args->'add') WITH ORDINALITY AS x(i, n)
-	LEFT JOIN rulebook_titles t ON t.rulebook_id = d.rulebook_id
-	    AND t.code = i->>'title'
-	LEFT JOIN people p ON p.code = i->>'person' AND i->>'person' <> ''
-	WHERE t.code IS NULL
-	    OR (i->>'person' <> '' AND (p.id IS NULL OR p.unit_id <> d.unit_id))
-	    OR (i->>'person' <> '' AND t.target = 'collective')
-	    OR (i->>'person' = '' AND t.target = 'individual')
-	    OR EXISTS (SELECT 1 FROM nominees x WHERE x.dossier_id = d.id
-		AND x.person_id IS NOT DISTINCT FROM p.id
-		AND x.title_code = t.code)
-	    OR (SELECT count(*) FROM jsonb_array_elements(p_args->'add') j
-		WHERE j->>'person' = i->>'person'
-		AND j->>'title' = i->>'title') > 1;
+	    END AS problem
+	    FROM jsonb_array_elements(p_args->'add') WITH ORDINALITY AS x(i, n)
+	    LEFT JOIN rulebook_titles t ON t.rulebook_id = d.rulebook_id
+		AND t.code = i->>'title'
+	    LEFT JOIN people p ON p.code = i->>'person' AND i->>'person' <> ''
+	) checked
+	WHERE problem IS NOT NULL;
 	IF bad IS NOT NULL THEN
 		RETURN ROW('invalid', d.id, bad, NULL)::dossier_result;
 	END IF;
