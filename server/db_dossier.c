@@ -208,23 +208,27 @@ db_dossier_list(struct db *db, struct arena *a,
     const struct db_dossier_filter *f, db_dossier_list_cb *cb, void *arg)
 {
 	struct db_dossier_call	*call = db_dossier_call_new(db, a, arg);
-	char			 limit[16];
-	const char		*params[6];
+	char			 limit[16], account[24];
+	const char		*params[7];
 
 	call->list_cb = cb;
 	snprintf(limit, sizeof limit, "%" PRIu32, f->limit);
+	snprintf(account, sizeof account, "%" PRId64, f->account_id);
 	params[0] = f->today;
 	params[1] = f->unit;
 	params[2] = f->state;
 	params[3] = f->type;
 	params[4] = f->period;
 	params[5] = limit;
-	db_query(db, "SELECT " DB_DOSSIER_COLUMNS " FROM dossier_view"
-	    " WHERE unit_path <@ (SELECT path FROM units WHERE code = $2)"
-	    "  AND ($3 = '' OR state = $3) AND ($4 = '' OR type_code = $4)"
-	    "  AND ($5 = '' OR period = $5)"
-	    " ORDER BY updated_ms DESC, id DESC LIMIT $6::integer",
-	    6, params, db_dossier_list_done, call);
+	params[6] = account;
+	db_query(db, "SELECT " DB_DOSSIER_COLUMNS " FROM dossier_view v"
+	    " WHERE v.unit_path <@ (SELECT path FROM units WHERE code = $2)"
+	    "  AND ($3 = '' OR v.state = $3) AND ($4 = '' OR v.type_code = $4)"
+	    "  AND ($5 = '' OR v.period = $5)"
+	    "  AND cardinality(roles_covering($7::bigint, v.unit_path, v.unit,"
+	    "   v.unit_kind)) > 0"
+	    " ORDER BY v.updated_ms DESC, v.id DESC LIMIT $6::integer",
+	    7, params, db_dossier_list_done, call);
 }
 
 void

@@ -65,8 +65,12 @@ typedef void	db_dossier_findings_cb(void *arg, Tdkt__Finding **, size_t n,
 typedef void	db_dossier_history_cb(void *arg, Tdkt__HistoryEntry **,
 		    size_t n, const char *error);
 
-/* The dossiers of `unit`'s subtree, filtered ("" : any), newest first. */
+/*
+ * The dossiers of `unit`'s subtree that the account's roles reach (a
+ * specialist: the schools of their level), filtered ("" : any), newest first.
+ */
 struct db_dossier_filter {
+	int64_t		 account_id;
 	const char	*unit;
 	const char	*state;
 	const char	*type;

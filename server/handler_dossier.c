@@ -11,6 +11,7 @@
  */
 #include <inttypes.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -143,6 +144,11 @@ dossier_refuse(struct request **reqp, const struct db_dossier_acted *a)
 		  NULL },
 		{ "not_block_leader",
 		  TDKT__ERROR_CODE__ERROR_CODE_PERMISSION_DENIED, NULL },
+		{ "not_own", TDKT__ERROR_CODE__ERROR_CODE_PERMISSION_DENIED, NULL },
+		{ "not_submitter", TDKT__ERROR_CODE__ERROR_CODE_PERMISSION_DENIED,
+		  NULL },
+		{ "must_decide", TDKT__ERROR_CODE__ERROR_CODE_CONFLICT, NULL },
+		{ "mixed_chains", TDKT__ERROR_CODE__ERROR_CODE_CONFLICT, NULL },
 		{ "top_of_chain", TDKT__ERROR_CODE__ERROR_CODE_CONFLICT, NULL },
 		{ "nothing_to_decide", TDKT__ERROR_CODE__ERROR_CODE_CONFLICT,
 		  NULL },
@@ -299,6 +305,13 @@ dossier_act(struct request *req, const char *action, uint64_t dossier_id,
 	char				 today[DATE_BUF_SIZE];
 	const char			*json;
 
+	/* PostgreSQL's integer holds every version a dossier can reach. */
+	if (if_version > INT32_MAX) {
+		jsonw_clear(w);
+		request_fail(&req, TDKT__ERROR_CODE__ERROR_CODE_CONFLICT,
+		    "no dossier has version %" PRIu32, if_version);
+		return;
+	}
 	if ((json = jsonw_finish(w, NULL)) == NULL) {
 		jsonw_clear(w);
 		request_fail(&req, TDKT__ERROR_CODE__ERROR_CODE_TOO_LARGE,
@@ -535,9 +548,13 @@ dossier_meeting_exec(struct request *req)
 	    !dossier_date_ok(&req, "date", in->date, false) ||
 	    !dossier_text_ok(&req, "note", in->note, DOSSIER_MAX_TEXT, true))
 		return;
-	if (in->members == 0 || in->members > 1000) {
-		request_fail(&req, TDKT__ERROR_CODE__ERROR_CODE_INVALID_ARGUMENT,
-		    "the council has 1 to 1000 members");
+	if (in->members == 0 || in->members > 1000 ||
+	    in->present > in->members) {
+		request_fail_vi(&req,
+		    TDKT__ERROR_CODE__ERROR_CODE_INVALID_ARGUMENT,
+		    "Hội đồng có từ 1 đến 1000 thành viên; số có mặt không quá "
+		    "số thành viên", "members must be 1 to 1000 and present at "
+		    "most members");
 		return;
 	}
 	jsonw_init(&w, DOSSIER_JSON_MAX);

@@ -117,6 +117,7 @@ dossier_list_exec(struct request *req)
 		return;
 	}
 	date_format_iso(date_today_vn(), today);
+	f.account_id = req->caller.account_id;
 	f.unit = req->unit;
 	f.state = in->state;
 	f.type = in->type;

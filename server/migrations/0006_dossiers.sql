@@ -12,7 +12,7 @@
 --     │(new)                   check_ok │  └──────── submit ─────┘
 --     │                                 ▼
 --     │        ┌────────────── awaiting_review ◀──┐ approve / decide below
---     │        │ return     (at chain level L)    │ the top: to level L+1
+--     │        │ return     (at chain step L)     │ the top: to step L+1
 --     │        ▼                │      │   └──────┘
 --     │    returned ── submit ──┘      │ reject          decide at the top
 --     │   (to submitted)               ▼                        │
@@ -20,14 +20,18 @@
 --     │                                                      decided
 --
 -- A dossier's chain is fixed at each submission from the rulebook: the
--- chain of the level that decides the highest title it proposes (or, with
--- no nominees, the submitter's level and the type's recipient). Step 0 is
--- the unit itself; after the check it awaits step 1 (or step 0 when the
--- unit itself decides everything). Each level is acted for by a unit
--- (rulebook levels' handled_by): the reviewer must belong to that unit.
--- `validating` is where step 6's workers will hold a submitted dossier;
--- until then the check (documents complete, nominees, council meeting) runs
--- inside the submission's own transaction.
+-- shortest chain passing every level that decides a title it proposes (the
+-- chain of the highest one; titles no single chain covers are refused), or,
+-- with no nominees, the submitter's level and the type's recipient. Step 0
+-- is the unit itself. After the check the dossier awaits step 0 when the
+-- unit still has titles of its own to decide (LĐTT: the head's decision),
+-- else step 1. Each level decides its own titles (awarded, or excluded: not
+-- awarded) before the dossier may go on; a decision below the top moves it
+-- up, the top's ends it. Each level is acted for by a unit (rulebook levels'
+-- handled_by): the reviewer must belong to that unit. `validating` is where
+-- step 6's workers will hold a submitted dossier; until then the check
+-- (documents complete, nominees, council meeting) runs inside the
+-- submission's own transaction.
 --
 -- Every change goes through dossier_act(): it claims the caller's
 -- idempotency key first (a retry, even one racing the original, waits for
@@ -56,6 +60,14 @@ CREATE TABLE uploads (
 	started_at	timestamptz NOT NULL DEFAULT now(),
 	updated_at	timestamptz NOT NULL DEFAULT now(),
 	UNIQUE (account_id, sha256)
+);
+
+-- Who has sent a file's bytes: only they may attach it or skip sending it
+-- again. A hash alone proves nothing (it is shown with every document).
+CREATE TABLE file_owners (
+	sha256		bytea NOT NULL REFERENCES files (sha256),
+	account_id	bigint NOT NULL REFERENCES accounts (id),
+	PRIMARY KEY (sha256, account_id)
 );
 
 CREATE TABLE upload_chunks (
@@ -158,32 +170,8 @@ CREATE TABLE dossier_documents (
 	PRIMARY KEY (dossier_id, document, slot)
 );
 
--- The individuals and the collective a dossier proposes, each for one title
--- or award, with the summary of the achievement (tóm tắt thành tích).
-CREATE TABLE nominees (
-	id		bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-	dossier_id	bigint NOT NULL REFERENCES dossiers (id),
-	person_id	bigint REFERENCES people (id),	-- NULL: the collective
-	title_code	text NOT NULL,
-	summary		text NOT NULL DEFAULT '' CHECK (length(summary) <= 20000),
-	source		text NOT NULL DEFAULT '',
-	added_at	timestamptz NOT NULL DEFAULT now(),
-	UNIQUE NULLS NOT DISTINCT (dossier_id, person_id, title_code)
-);
-
--- What the check (and, from step 6, the workers) found in a dossier. A new
--- check replaces the findings of the one before.
-CREATE TABLE dossier_findings (
-	dossier_id	bigint NOT NULL REFERENCES dossiers (id),
-	seq		integer NOT NULL,
-	code		text NOT NULL,
-	severity	text NOT NULL CHECK (severity IN ('error', 'warning')),
-	subject		text NOT NULL DEFAULT '',
-	message_vi	text NOT NULL,
-	detail		text NOT NULL DEFAULT '',
-	PRIMARY KEY (dossier_id, seq)
-);
-
+-- A level's decision on a dossier (quyết định): number, date, signer and
+-- the achievement period it names.
 CREATE TABLE dossier_decisions (
 	id			bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
 	dossier_id		bigint NOT NULL REFERENCES dossiers (id),
@@ -199,6 +187,36 @@ CREATE TABLE dossier_decisions (
 	recorded_at		timestamptz NOT NULL DEFAULT now(),
 	CHECK (achievement_to IS NULL OR achievement_from IS NULL
 	    OR achievement_to >= achievement_from)
+);
+
+-- The individuals and the collective a dossier proposes, each for one title
+-- or award, with the summary of the achievement (tóm tắt thành tích).
+CREATE TABLE nominees (
+	id		bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+	dossier_id	bigint NOT NULL REFERENCES dossiers (id),
+	person_id	bigint REFERENCES people (id),	-- NULL: the collective
+	title_code	text NOT NULL,
+	summary		text NOT NULL DEFAULT '' CHECK (length(summary) <= 20000),
+	source		text NOT NULL DEFAULT '',
+	added_at	timestamptz NOT NULL DEFAULT now(),
+	-- The decision of the level that decides the title: awarded or
+	-- not. NULL: pending.
+	decision_id	bigint REFERENCES dossier_decisions (id),
+	awarded		boolean CHECK ((decision_id IS NULL) = (awarded IS NULL)),
+	UNIQUE NULLS NOT DISTINCT (dossier_id, person_id, title_code)
+);
+
+-- What the check (and, from step 6, the workers) found in a dossier. A new
+-- check replaces the findings of the one before.
+CREATE TABLE dossier_findings (
+	dossier_id	bigint NOT NULL REFERENCES dossiers (id),
+	seq		integer NOT NULL,
+	code		text NOT NULL,
+	severity	text NOT NULL CHECK (severity IN ('error', 'warning')),
+	subject		text NOT NULL DEFAULT '',
+	message_vi	text NOT NULL,
+	detail		text NOT NULL DEFAULT '',
+	PRIMARY KEY (dossier_id, seq)
 );
 
 -- Award history learns where each award came from; a nominee is awarded
@@ -286,9 +304,20 @@ BEGIN
 	RETURN found;
 END $$;
 
+-- How many of dossier `d`'s nominees await the decision of level `p_level`.
+CREATE FUNCTION dossier_pending_at(d dossiers, p_level text) RETURNS bigint
+LANGUAGE sql STABLE AS $$
+	SELECT count(*) FROM nominees n
+	JOIN rulebook_titles rt ON rt.rulebook_id = d.rulebook_id
+	    AND rt.code = n.title_code
+	WHERE n.dossier_id = d.id AND n.decision_id IS NULL
+	    AND rt.decided_by = p_level
+$$;
+
 -- The one way a dossier changes state: checks the transition against the
--- table, sets the state (and the level it awaits), bumps the version and
--- writes the audit entry.
+-- table, sets the state (and the level it awaits, chain step `p_step`),
+-- bumps the version and writes the audit entry, at the level the action was
+-- taken (for the check: the level it sends the dossier to).
 CREATE FUNCTION dossier_move(p_dossier bigint, p_action text, p_account bigint,
     p_address text, p_step integer, p_detail text) RETURNS void
 LANGUAGE plpgsql AS $$
@@ -322,7 +351,8 @@ BEGIN
 	    detail, dossier_id, state_from, state_to, level)
 	VALUES (p_account, p_address, p_action, 'dossier:' || p_dossier, 'ok',
 	    coalesce(p_detail, ''), p_dossier, d.state, next_state,
-	    coalesce(d.chain[p_step + 1], ''));
+	    coalesce(CASE WHEN d.state IN ('submitted', 'validating')
+		THEN d.chain[p_step + 1] ELSE d.chain[d.step + 1] END, ''));
 END $$;
 
 -- Records a change that is not a transition (attach, nominate, meeting).
@@ -351,6 +381,12 @@ BEGIN
 	SELECT * INTO me FROM units WHERE code = p_args->>'unit';
 	IF NOT FOUND THEN
 		RETURN ROW('no_unit', NULL, NULL, NULL)::dossier_result;
+	END IF;
+	-- A unit makes its own dossiers; offices above it review them.
+	IF me.id IS DISTINCT FROM (SELECT a.unit_id FROM accounts a
+	    WHERE a.id = p_account) THEN
+		RETURN ROW('not_own', NULL, 'chỉ người của đơn vị mới lập được '
+		    'hồ sơ của đơn vị', NULL)::dossier_result;
 	END IF;
 	rb_id := rulebook_for_unit(me.id, p_args->>'period', p_today);
 	IF rb_id IS NULL THEN
@@ -422,9 +458,10 @@ BEGIN
 		    ELSE 'tệp chỉnh sửa được' END), NULL)::dossier_result;
 	END IF;
 	SELECT f.size, substring(f.content FROM 1 FOR 8) INTO f_size, head
-	FROM files f WHERE f.sha256 = sha;
+	FROM files f JOIN file_owners o ON o.sha256 = f.sha256
+	WHERE f.sha256 = sha AND o.account_id = p_account;
 	IF NOT FOUND THEN
-		RETURN ROW('no_file', d.id, 'tệp chưa được tải lên đầy đủ', NULL)
+		RETURN ROW('no_file', d.id, 'bạn chưa tải tệp này lên đầy đủ', NULL)
 		    ::dossier_result;
 	END IF;
 	IF v_slot = 'pdf' AND (ext IS DISTINCT FROM 'pdf'
@@ -502,15 +539,16 @@ BEGIN
 	IF bad IS NOT NULL THEN
 		RETURN ROW('invalid', d.id, bad, NULL)::dossier_result;
 	END IF;
-	SELECT string_agg(format('không có đề nghị "%s" cho %s trong hồ sơ',
-	    i->>'title', CASE WHEN i->>'person' = '' THEN 'tập thể đơn vị'
-	    ELSE i->>'person' END), E'\n')
+	SELECT string_agg(format('không có đề nghị "%s" chưa có quyết định '
+	    'cho %s trong hồ sơ', i->>'title', CASE WHEN i->>'person' = ''
+	    THEN 'tập thể đơn vị' ELSE i->>'person' END), E'\n')
 	INTO bad
 	FROM jsonb_array_elements(p_args->'remove') i
 	WHERE NOT EXISTS (SELECT 1 FROM nominees x
 	    LEFT JOIN people p ON p.id = x.person_id
 	    WHERE x.dossier_id = d.id AND x.title_code = i->>'title'
-	    AND coalesce(p.code, '') = i->>'person');
+	    AND coalesce(p.code, '') = i->>'person'
+	    AND x.decision_id IS NULL);
 	IF bad IS NOT NULL THEN
 		RETURN ROW('invalid', d.id, bad, NULL)::dossier_result;
 	END IF;
@@ -640,15 +678,22 @@ BEGIN
 		END IF;
 	END IF;
 
-	-- The chain of the highest title proposed: the one with most levels.
-	SELECT c->'steps' INTO top FROM nominees n
-	JOIN rulebook_titles rt ON rt.rulebook_id = d.rulebook_id
-	    AND rt.code = n.title_code
-	JOIN rulebooks r ON r.id = d.rulebook_id,
-	    jsonb_array_elements(r.content->'chains') c
-	WHERE n.dossier_id = d.id AND c->>'decided_by' = rt.decided_by
-	ORDER BY jsonb_array_length(c->'steps') DESC LIMIT 1;
-	IF top IS NOT NULL THEN
+	-- The chain of the highest title proposed: the shortest chain that
+	-- passes every level deciding a title of the dossier.
+	SELECT c->'steps' INTO top
+	FROM rulebooks r, jsonb_array_elements(r.content->'chains')
+	    WITH ORDINALITY AS x(c, k)
+	WHERE r.id = d.rulebook_id AND NOT EXISTS (SELECT 1 FROM nominees n
+	    JOIN rulebook_titles rt ON rt.rulebook_id = d.rulebook_id
+		AND rt.code = n.title_code
+	    WHERE n.dossier_id = d.id AND NOT (c->'steps') ? rt.decided_by)
+	ORDER BY jsonb_array_length(c->'steps'), k LIMIT 1;
+	IF top IS NULL AND EXISTS (SELECT 1 FROM nominees n
+	    WHERE n.dossier_id = d.id) THEN
+		RETURN ROW('mixed_chains', d.id, 'các danh hiệu, hình thức đề nghị '
+		    'trong hồ sơ được xét theo những chuỗi xét duyệt khác nhau; '
+		    'hãy tách thành các hồ sơ riêng', NULL)::dossier_result;
+	ELSIF top IS NOT NULL THEN
 		SELECT array_agg(s ORDER BY k) INTO new_chain
 		FROM jsonb_array_elements_text(top) WITH ORDINALITY
 		    AS x(s, k);
@@ -677,8 +722,10 @@ BEGIN
 		PERFORM dossier_move(d.id, 'check_failed', NULL, '', 0,
 		    'hồ sơ chưa đầy đủ');
 	ELSE
+		-- The unit first decides its own titles, if it has any left.
 		PERFORM dossier_move(d.id, 'check_ok', NULL, '',
-		    least(1, cardinality(new_chain) - 1), '');
+		    CASE WHEN dossier_pending_at(d, new_chain[1]) > 0 THEN 0
+		    ELSE least(1, cardinality(new_chain) - 1) END, '');
 	END IF;
 	RETURN ROW('ok', d.id, NULL, NULL)::dossier_result;
 END $$;
@@ -707,6 +754,13 @@ BEGIN
 			    'quyết định: hãy ghi quyết định (tdkt decide)',
 			    d.chain[d.step + 1]), NULL)::dossier_result;
 		END IF;
+		IF dossier_pending_at(d, d.chain[d.step + 1]) > 0 THEN
+			RETURN ROW('must_decide', d.id, format('cấp "%s" còn %s đề '
+			    'nghị chưa có quyết định: hãy ghi quyết định (tdkt '
+			    'decide, --exclude cho đề nghị không được khen thưởng)',
+			    d.chain[d.step + 1], dossier_pending_at(d,
+			    d.chain[d.step + 1])), NULL)::dossier_result;
+		END IF;
 		PERFORM dossier_move(d.id, 'approve', p_account, p_address,
 		    d.step + 1, comment);
 	ELSIF verdict IN ('return', 'reject') THEN
@@ -714,8 +768,9 @@ BEGIN
 			RETURN ROW('invalid', d.id, 'cần nêu lý do', NULL)
 			    ::dossier_result;
 		END IF;
-		PERFORM dossier_move(d.id, verdict, p_account, p_address, 0,
-		    comment);
+		-- A rejected dossier stays at the level that rejected it.
+		PERFORM dossier_move(d.id, verdict, p_account, p_address,
+		    CASE WHEN verdict = 'reject' THEN d.step ELSE 0 END, comment);
 	ELSE
 		RETURN ROW('invalid', d.id, format('không có ý kiến xét duyệt "%s"',
 		    verdict), NULL)::dossier_result;
@@ -723,31 +778,27 @@ BEGIN
 	RETURN ROW('ok', d.id, NULL, NULL)::dossier_result;
 END $$;
 
--- The nominees a decision at the level dossier `d` awaits covers: those
--- not yet awarded whose title is decided there or at a level below it on
--- the chain, less `exclude` ([{person, title}]).
+-- The nominees awaiting the decision of the level dossier `d` awaits (their
+-- titles are decided there), each marked when `exclude` ([{person, title}])
+-- names it: not awarded.
 CREATE FUNCTION dossier_to_decide(d dossiers, exclude jsonb)
-RETURNS TABLE (nominee_id bigint, person_id bigint, title_code text,
-    title_name text, decided_by text, campaign boolean)
+RETURNS TABLE (nominee_id bigint, excluded boolean)
 LANGUAGE sql STABLE AS $$
-	SELECT n.id, n.person_id, n.title_code, rt.name, rt.decided_by,
-	    rt.campaign
+	SELECT n.id, EXISTS (SELECT 1 FROM jsonb_array_elements(exclude) x
+	    WHERE x->>'title' = n.title_code
+	    AND x->>'person' = coalesce(p.code, ''))
 	FROM nominees n
 	JOIN rulebook_titles rt ON rt.rulebook_id = d.rulebook_id
 	    AND rt.code = n.title_code
 	LEFT JOIN people p ON p.id = n.person_id
-	WHERE n.dossier_id = d.id
-	    AND array_position(d.chain, rt.decided_by) <= d.step + 1
-	    AND NOT EXISTS (SELECT 1 FROM awards w WHERE w.nominee_id = n.id)
-	    AND NOT EXISTS (SELECT 1 FROM jsonb_array_elements(exclude) x
-		WHERE x->>'title' = n.title_code
-		AND x->>'person' = coalesce(p.code, ''))
+	WHERE n.dossier_id = d.id AND n.decision_id IS NULL
+	    AND rt.decided_by = d.chain[d.step + 1]
 $$;
 
 -- The decision of the level the dossier awaits. args: {number, date,
--- signer, from, to, exclude: [{person, title}]}. Awards every nominee not
--- yet awarded whose title is decided at this level or one below it on the
--- chain, except those excluded; moves the dossier on, or ends it at the top.
+-- signer, from, to, exclude: [{person, title}]}. It decides every nominee
+-- whose title this level decides: awarded (award history) or, when
+-- excluded, not; then the dossier goes on up, or ends at the top.
 CREATE FUNCTION dossier_do_decide(d dossiers, p_account bigint,
     p_address text, p_args jsonb, p_roles text[], p_today date)
 RETURNS dossier_result LANGUAGE plpgsql AS $$
@@ -755,6 +806,7 @@ DECLARE
 	lvl		text := d.chain[d.step + 1];
 	decision	bigint;
 	n_awarded	integer;
+	stray		text;
 	a_from		date := nullif(p_args->>'from', '')::date;
 	a_to		date := nullif(p_args->>'to', '')::date;
 	on_date		date := (p_args->>'date')::date;
@@ -777,8 +829,21 @@ BEGIN
 		    'bắt đầu và ngày kết thúc, theo đúng thứ tự', NULL)
 		    ::dossier_result;
 	END IF;
-	IF NOT EXISTS (SELECT 1 FROM dossier_to_decide(d, p_args->'exclude'))
-	    AND NOT top THEN
+	SELECT string_agg(format('không có đề nghị "%s" cho %s chờ quyết định '
+	    'của cấp này', x->>'title', CASE WHEN x->>'person' = ''
+	    THEN 'tập thể đơn vị' ELSE x->>'person' END), E'\n')
+	INTO stray
+	FROM jsonb_array_elements(p_args->'exclude') x
+	WHERE NOT EXISTS (SELECT 1 FROM nominees n
+	    JOIN dossier_to_decide(d, '[]') t ON t.nominee_id = n.id
+	    LEFT JOIN people p ON p.id = n.person_id
+	    WHERE n.title_code = x->>'title'
+	    AND coalesce(p.code, '') = x->>'person');
+	IF stray IS NOT NULL THEN
+		RETURN ROW('invalid', d.id, stray, NULL)::dossier_result;
+	END IF;
+	IF NOT EXISTS (SELECT 1 FROM dossier_to_decide(d, '[]')) AND NOT top
+	    THEN
 		RETURN ROW('nothing_to_decide', d.id, format('cấp "%s" không quyết '
 		    'định danh hiệu, hình thức nào của hồ sơ: hãy chuyển lên '
 		    '(tdkt review ... approve)', lvl), NULL)::dossier_result;
@@ -788,13 +853,19 @@ BEGIN
 	VALUES (d.id, lvl, p_args->>'number', on_date, p_args->>'signer',
 	    a_from, a_to, p_account)
 	RETURNING id INTO decision;
+	UPDATE nominees n SET decision_id = decision, awarded = NOT t.excluded
+	FROM dossier_to_decide(d, p_args->'exclude') t
+	WHERE n.id = t.nominee_id;
 	INSERT INTO awards (person_id, unit_id, title_code, title_name, campaign,
 	    decision_number, decision_date, decided_by, achievement_from,
 	    achievement_to, nominee_id, decision_id)
 	SELECT n.person_id, CASE WHEN n.person_id IS NULL THEN d.unit_id END,
-	    n.title_code, n.title_name, n.campaign, p_args->>'number', on_date,
-	    n.decided_by, a_from, a_to, n.nominee_id, decision
-	FROM dossier_to_decide(d, p_args->'exclude') n;
+	    n.title_code, rt.name, rt.campaign, p_args->>'number', on_date,
+	    rt.decided_by, a_from, a_to, n.id, decision
+	FROM nominees n
+	JOIN rulebook_titles rt ON rt.rulebook_id = d.rulebook_id
+	    AND rt.code = n.title_code
+	WHERE n.decision_id = decision AND n.awarded;
 	GET DIAGNOSTICS n_awarded = ROW_COUNT;
 	PERFORM dossier_move(d.id, CASE WHEN top THEN 'decide_final'
 	    ELSE 'decide' END, p_account, p_address,
@@ -905,6 +976,18 @@ BEGIN
 			    'bản %s, không phải %s): hãy xem lại rồi làm lại',
 			    d.version, p_version), NULL)::dossier_result;
 		ELSIF p_action IN ('attach', 'nominate', 'meeting', 'submit')
+		    AND d.unit_id IS DISTINCT FROM (SELECT a.unit_id
+		    FROM accounts a WHERE a.id = p_account) THEN
+			r := ROW('not_own', d.id, 'chỉ người của đơn vị lập hồ sơ '
+			    'mới sửa, nộp được hồ sơ', NULL)::dossier_result;
+		ELSIF p_action = 'submit' AND NOT (SELECT CASE t.submitter
+		    WHEN 'block_leader' THEN 'block_leader' ELSE 'head' END
+		    FROM rulebook_dossier_types t WHERE t.rulebook_id =
+		    d.rulebook_id AND t.code = d.type_code) = ANY (p_roles) THEN
+			r := ROW('not_submitter', d.id, 'hồ sơ do thủ trưởng đơn '
+			    'vị (hồ sơ khối: khối trưởng) nộp', NULL)
+			    ::dossier_result;
+		ELSIF p_action IN ('attach', 'nominate', 'meeting', 'submit')
 		    AND NOT dossier_editable(d.state) THEN
 			r := ROW('not_editable', d.id, format('hồ sơ đang ở trạng '
 			    'thái "%s"', (SELECT s.name FROM dossier_states s
@@ -939,8 +1022,9 @@ BEGIN
 	LEFT JOIN dossier_view v ON v.id = r.dossier_id;
 END $$;
 
--- Starts or resumes an upload. outcome: 'complete' (the file is stored:
--- nothing to send), 'resume' (send from `received`), 'too_large'.
+-- Starts or resumes an upload. outcome: 'complete' (this account sent the
+-- file before: nothing to send), 'resume' (send from `received`),
+-- 'too_large'.
 CREATE FUNCTION upload_begin(p_account bigint, p_sha256 bytea, p_size bigint,
     p_max bigint)
 RETURNS TABLE (outcome text, upload_id bigint, received bigint)
@@ -952,8 +1036,11 @@ BEGIN
 		RETURN QUERY SELECT 'too_large', 0::bigint, 0::bigint;
 		RETURN;
 	END IF;
-	IF EXISTS (SELECT 1 FROM files f WHERE f.sha256 = p_sha256
-	    AND f.size = p_size) THEN
+	-- Only one who sent these bytes before may skip sending them: the
+	-- hash of someone else's document must not stand in for having it.
+	IF EXISTS (SELECT 1 FROM files f JOIN file_owners o
+	    ON o.sha256 = f.sha256 WHERE f.sha256 = p_sha256
+	    AND f.size = p_size AND o.account_id = p_account) THEN
 		RETURN QUERY SELECT 'complete', 0::bigint, p_size;
 		RETURN;
 	END IF;
@@ -1014,6 +1101,8 @@ BEGIN
 		RETURN;
 	END IF;
 	INSERT INTO files (sha256, size, content) VALUES (u.sha256, u.size, whole)
+	ON CONFLICT DO NOTHING;
+	INSERT INTO file_owners (sha256, account_id) VALUES (u.sha256, p_account)
 	ON CONFLICT DO NOTHING;
 	RETURN QUERY SELECT 'complete', u.size, u.size;
 END $$;

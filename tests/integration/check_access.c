@@ -642,8 +642,8 @@ static const struct access_row access_rows[] = {
 	{ "dossier_attach_request", SCHOOL_EDITORS, build_dossier_attach },
 	{ "dossier_nominate_request", SCHOOL_EDITORS, build_dossier_nominate },
 	{ "dossier_meeting_request", SCHOOL_EDITORS, build_dossier_meeting },
-	{ "dossier_submit_request", ROLE_HEAD | ROLE_BLOCK_LEADER,
-	  build_dossier_submit },
+	/* A block leader submits only the block's dossiers, not this one. */
+	{ "dossier_submit_request", ROLE_HEAD, build_dossier_submit },
 	{ "review_request", REVIEWERS, build_review },
 	{ "decide_request", ROLE_HEAD | OFFICES, build_decide },
 	{ "extension_grant_request", ROLE_SPECIALIST | ROLE_OFFICE_HEAD |

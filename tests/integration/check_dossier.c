@@ -205,10 +205,14 @@ START_TEST(test_year_end_up_the_chain)
 	snprintf(id, sizeof id, "%llu", (unsigned long long)dossier_new("ht"));
 	dossier_attach_all("ht", id);
 
-	/* Nominees from the school's list: two teachers and the collective. */
+	/*
+	 * Nominees from the school's list: titles the school, the district
+	 * and the city decide, so the chain is the city's.
+	 */
 	harness_write(h, "de-nghi.csv", "Mã cán bộ,Danh hiệu,Tóm tắt thành tích\n"
 	    "Q1-DTH-002,CSTDCS,\"Sáng kiến \"\"Dạy học theo dự án\"\" cấp quận\"\n"
 	    "Q1-DTH-003,LDTT,Hoàn thành tốt nhiệm vụ\n"
+	    "Q1-DTH-004,GK,Hoàn thành tốt công tác văn thư\n"
 	    ",TTLDXS,Tập thể hoàn thành xuất sắc nhiệm vụ năm học\n");
 	j = dossier_cli_json("ht", "dossier", "nominate", id, "--file",
 	    harness_path(h, "de-nghi.csv"), NULL);
@@ -222,22 +226,33 @@ START_TEST(test_year_end_up_the_chain)
 	j = dossier_cli_json("ht", "dossier", "meeting", id, "--members", "9",
 	    "--present", "7", "--date", "2024-05-17", NULL);
 	harness_json_free(&j);
+	/* Complete: first the school's own decision, on LĐTT. */
 	text = dossier_cli_text("ht", "--json", "dossier", "submit", id);
 	ck_assert_msg(strstr(text, "\"state\":\"awaiting_review\"") != NULL &&
-	    strstr(text, "\"level\":\"district_office\"") != NULL &&
-	    strstr(text, "\"awaiting_unit\":\"PGDDT-Q1\"") != NULL, "%s", text);
-	free(text);
-
-	/* The office's primary specialist finds it in her queue... */
-	text = dossier_cli_text("cv", "--json", "queue", NULL, NULL);
-	ck_assert_msg(strstr(text, "\"unit\":\"" SCHOOL "\"") != NULL, "%s",
+	    strstr(text, "\"level\":\"school\"") != NULL &&
+	    strstr(text, "\"awaiting_unit\":\"" SCHOOL "\"") != NULL, "%s",
 	    text);
 	free(text);
-	/* ...the school can no longer change it, and nobody else can review. */
+	/* The school can no longer change it, and nobody else can review. */
 	dossier_refused("conflict", "ht", "dossier", "meeting", id, "--members",
 	    "9", "--present", "8", "--date", "2024-05-17", NULL);
 	dossier_refused("permission_denied", "ht2", "review", id, "approve",
 	    NULL);
+	dossier_refused("must_decide", "ht", "review", id, "approve", NULL);
+	j = dossier_cli_json("ht", "decide", id, "--number", "25/QĐ-THĐTH",
+	    "--date", "2024-05-18", "--signer", "Võ Minh Tuấn", "--from",
+	    "2023-09-01", "--to", "2024-05-31", NULL);
+	dossier_expect(j, "level", "district_office");
+	dossier_expect(j, "awaiting_unit", "PGDDT-Q1");
+	ck_assert_int_eq(harness_json_uint(j, "awarded", &n), 0);
+	ck_assert_uint_eq(n, 1);	/* LĐTT */
+	harness_json_free(&j);
+
+	/* The office's primary specialist finds it in her queue. */
+	text = dossier_cli_text("cv", "--json", "queue", NULL, NULL);
+	ck_assert_msg(strstr(text, "\"unit\":\"" SCHOOL "\"") != NULL, "%s",
+	    text);
+	free(text);
 
 	/*
 	 * 11/06, the office's review (window closed on 28/05): returned with
@@ -269,14 +284,21 @@ START_TEST(test_year_end_up_the_chain)
 	dossier_set_today("2024-07-15");
 	dossier_refused("permission_denied", "cv", "decide", id, "--number",
 	    "1/QĐ", "--date", "2024-06-20", "--signer", "X", NULL);
+	/* The district decides its titles before the dossier goes on... */
+	dossier_refused("must_decide", "cv", "review", id, "approve", NULL);
+	dossier_refused("Q1-DTH-003", "tp", "decide", id, "--number", "1/QĐ",
+	    "--date", "2024-06-20", "--signer", "X", "--exclude",
+	    "Q1-DTH-003:LDTT", NULL);
+	/* ...and the Giấy khen it does not give never comes back up. */
 	j = dossier_cli_json("tp", "decide", id, "--number", "456/QĐ-UBND",
 	    "--date", "2024-06-25", "--signer", "Chủ tịch UBND Quận 1",
-	    "--from", "2023-09-01", "--to", "2024-05-31", NULL);
+	    "--from", "2023-09-01", "--to", "2024-05-31", "--exclude",
+	    "Q1-DTH-004:GK", NULL);
 	dossier_expect(j, "state", "awaiting_review");
 	dossier_expect(j, "level", "city");
 	dossier_expect(j, "awaiting_unit", "SGDDT-HCM");
 	ck_assert_int_eq(harness_json_uint(j, "awarded", &n), 0);
-	ck_assert_uint_eq(n, 2);	/* CSTDCS and LDTT */
+	ck_assert_uint_eq(n, 1);	/* CSTDCS */
 	harness_json_free(&j);
 	j = dossier_cli_json("so", "decide", id, "--number", "789/QĐ-UBND",
 	    "--date", "2024-07-10", "--signer", "Chủ tịch UBND Thành phố",
@@ -289,7 +311,8 @@ START_TEST(test_year_end_up_the_chain)
 
 	/* The award history, as the dossier shows it. */
 	text = dossier_cli_text("ht", "--json", "dossier", "show", id);
-	ck_assert_msg(strstr(text, "\"decision\":\"456/QĐ-UBND\"") != NULL &&
+	ck_assert_msg(strstr(text, "\"decision\":\"25/QĐ-THĐTH\"") != NULL &&
+	    strstr(text, "\"decision\":\"456/QĐ-UBND\"") != NULL &&
 	    strstr(text, "\"decision\":\"789/QĐ-UBND\"") != NULL &&
 	    strstr(text, "\"state\":\"decided\"") != NULL, "%s", text);
 	free(text);
@@ -299,7 +322,8 @@ START_TEST(test_year_end_up_the_chain)
 	{
 		static const char *const steps[] = { "\"new\"", "\"attach\"",
 		    "\"nominate\"", "\"submit\"", "\"check_failed\"",
-		    "\"meeting\"", "\"submit\"", "\"check_ok\"", "\"return\"",
+		    "\"meeting\"", "\"submit\"", "\"check_ok\"", "\"decide\"",
+		    "\"return\"",
 		    "\"attach\"", "\"submit\"", "\"check_ok\"", "\"approve\"",
 		    "\"decide\"", "\"decide_final\"" };
 		const char	*at = text;
@@ -627,6 +651,35 @@ START_TEST(test_files_up_and_down)
 	ck_assert_uint_eq(len, strlen(pdf));
 	ck_assert(memcmp(got, pdf, len) == 0);
 	free(got);
+
+	/*
+	 * Knowing a file's hash is not having it: another school's head can
+	 * neither skip the upload nor attach the file to a dossier of theirs.
+	 */
+	{
+		Tdkt__ClientEnvelope	 other = TDKT__CLIENT_ENVELOPE__INIT;
+		Tdkt__DossierAttachRequest att =
+		    TDKT__DOSSIER_ATTACH_REQUEST__INIT;
+		char			 key[33];
+
+		ck_assert_int_eq(dossier_send("ht2", &req, "", a, &reply),
+		    CONN_OK);
+		ck_assert(!reply->upload_begin_reply->complete);
+		ck_assert_uint_eq(reply->upload_begin_reply->received, 0);
+		att.dossier_id = dossier_new("ht2");
+		att.document = "TO_TRINH";
+		att.slot = "pdf";
+		att.sha256 = sha;
+		att.filename = "cua-truong-khac.pdf";
+		other.body_case =
+		    TDKT__CLIENT_ENVELOPE__BODY_DOSSIER_ATTACH_REQUEST;
+		other.dossier_attach_request = &att;
+		conn_new_idempotency_key(key);
+		ck_assert_int_eq(dossier_send("ht2", &other, key, a, &reply),
+		    CONN_SERVER_ERROR);
+		ck_assert_int_eq(reply->error->code,
+		    TDKT__ERROR_CODE__ERROR_CODE_NOT_FOUND);
+	}
 
 	/* A file whose bytes are not those it was announced as is dropped. */
 	memcpy(part, sha, sizeof part);
