@@ -6,18 +6,21 @@
 -- dossier_transitions below, and dossier_move() is the only code that
 -- changes dossiers.state, so this picture and the database cannot disagree:
 --
---                       submit                  check_failed
---   draft ─────────────────────────▶ submitted ─────────────▶ needs_fixes
---     ▲                                 │  ▲                     │
---     │(new)                   check_ok │  └──────── submit ─────┘
---     │                                 ▼
---     │        ┌────────────── awaiting_review ◀──┐ approve / decide below
---     │        │ return     (at chain step L)     │ the top: to step L+1
---     │        ▼                │      │   └──────┘
---     │    returned ── submit ──┘      │ reject          decide at the top
---     │   (to submitted)               ▼                        │
---     │                            rejected                     ▼
---     │                                                      decided
+--             submit                 check_failed
+--   draft ─────────────▶ submitted ───────────────▶ needs_fixes
+--                         ▲  ▲  │                       │
+--                         │  │  └── check_ok ──┐        │
+--                         │  └────── submit ───┼────────┘
+--                         │                    ▼
+--                         │             awaiting_review ◀─┐ approve, or decide
+--                         │             (chain step L) ───┘ below the top: L+1
+--                         │               │      │     │
+--                         │        return │      │     │ decide at the top
+--                         │               ▼      │     ▼
+--                         └─ submit ── returned  │   decided
+--                                                │ reject
+--                                                ▼
+--                                             rejected
 --
 -- A dossier's chain is fixed at each submission from the rulebook: the
 -- shortest chain passing every level that decides a title it proposes (the
@@ -422,7 +425,14 @@ BEGIN
 	    created_by, awaiting_unit_id, awaiting_since)
 	VALUES (rb_id, t.code, t.purpose, me.id, coalesce(p_args->>'label', ''),
 	    p_account, me.id, now())
+	-- Another request (another key) may have made it meanwhile.
+	ON CONFLICT (rulebook_id, type_code, unit_id)
+	    WHERE purpose NOT IN ('campaign', 'sudden') DO NOTHING
 	RETURNING id INTO new_id;
+	IF new_id IS NULL THEN
+		RETURN ROW('exists', NULL, format('đơn vị đã có hồ sơ "%s"',
+		    t.name), NULL)::dossier_result;
+	END IF;
 	INSERT INTO audit_log (account_id, address, action, target, outcome,
 	    detail, dossier_id, state_to)
 	VALUES (p_account, p_address, 'new', 'dossier:' || new_id, 'ok',
