@@ -53,10 +53,11 @@ struct handler_entry {
 const struct handler_entry	*handlers_find(Tdkt__ClientEnvelope__BodyCase);
 
 /*
- * An id as a target key (AUTH_TARGET_DOSSIER), in the request's arena; NULL
- * when out of request memory.
+ * The target key of a request about one dossier (AUTH_TARGET_DOSSIER): its
+ * body's `dossier_id`, as text in the request's arena ("" if the body has
+ * none; NULL when out of request memory).
  */
-const char	*handlers_id_target(struct request *, uint64_t id);
+const char	*handlers_dossier_target(struct request *, const char **extra);
 
 /* Every entry, for the tests that walk them all; `n` is set to how many. */
 const struct handler_entry *const *handlers_all(size_t *n);

@@ -434,20 +434,13 @@ dossier_attach_exec(struct request *req)
 	    TDKT__CLIENT_ENVELOPE__BODY_DOSSIER_ATTACH_REPLY);
 }
 
-static const char *
-dossier_attach_target(struct request *req, const char **extra)
-{
-	(void)extra;
-	return handlers_id_target(req, req->env->dossier_attach_request->dossier_id);
-}
-
 const struct handler_entry handler_dossier_attach_entry = {
 	.name = "dossier-attach",
 	.body_case = TDKT__CLIENT_ENVELOPE__BODY_DOSSIER_ATTACH_REQUEST,
 	.flags = HANDLER_NEEDS_DB,
 	.roles = ROLE_HEAD | ROLE_STAFF | ROLE_BLOCK_LEADER,
 	.target = AUTH_TARGET_DOSSIER,
-	.target_key = dossier_attach_target,
+	.target_key = handlers_dossier_target,
 	.exec = dossier_attach_exec,
 };
 
@@ -517,21 +510,13 @@ dossier_nominate_exec(struct request *req)
 	    TDKT__CLIENT_ENVELOPE__BODY_DOSSIER_NOMINATE_REPLY);
 }
 
-static const char *
-dossier_nominate_target(struct request *req, const char **extra)
-{
-	(void)extra;
-	return handlers_id_target(req,
-	    req->env->dossier_nominate_request->dossier_id);
-}
-
 const struct handler_entry handler_dossier_nominate_entry = {
 	.name = "dossier-nominate",
 	.body_case = TDKT__CLIENT_ENVELOPE__BODY_DOSSIER_NOMINATE_REQUEST,
 	.flags = HANDLER_NEEDS_DB,
 	.roles = ROLE_HEAD | ROLE_STAFF | ROLE_BLOCK_LEADER,
 	.target = AUTH_TARGET_DOSSIER,
-	.target_key = dossier_nominate_target,
+	.target_key = handlers_dossier_target,
 	.exec = dossier_nominate_exec,
 };
 
@@ -570,21 +555,13 @@ dossier_meeting_exec(struct request *req)
 	    TDKT__CLIENT_ENVELOPE__BODY_DOSSIER_MEETING_REPLY);
 }
 
-static const char *
-dossier_meeting_target(struct request *req, const char **extra)
-{
-	(void)extra;
-	return handlers_id_target(req,
-	    req->env->dossier_meeting_request->dossier_id);
-}
-
 const struct handler_entry handler_dossier_meeting_entry = {
 	.name = "dossier-meeting",
 	.body_case = TDKT__CLIENT_ENVELOPE__BODY_DOSSIER_MEETING_REQUEST,
 	.flags = HANDLER_NEEDS_DB,
 	.roles = ROLE_HEAD | ROLE_STAFF | ROLE_BLOCK_LEADER,
 	.target = AUTH_TARGET_DOSSIER,
-	.target_key = dossier_meeting_target,
+	.target_key = handlers_dossier_target,
 	.exec = dossier_meeting_exec,
 };
 
@@ -605,14 +582,6 @@ dossier_submit_exec(struct request *req)
 	    TDKT__CLIENT_ENVELOPE__BODY_DOSSIER_SUBMIT_REPLY);
 }
 
-static const char *
-dossier_submit_target(struct request *req, const char **extra)
-{
-	(void)extra;
-	return handlers_id_target(req,
-	    req->env->dossier_submit_request->dossier_id);
-}
-
 /* Submitting is the head's act (or the block leader's, for the block). */
 const struct handler_entry handler_dossier_submit_entry = {
 	.name = "dossier-submit",
@@ -620,7 +589,7 @@ const struct handler_entry handler_dossier_submit_entry = {
 	.flags = HANDLER_NEEDS_DB,
 	.roles = ROLE_HEAD | ROLE_BLOCK_LEADER,
 	.target = AUTH_TARGET_DOSSIER,
-	.target_key = dossier_submit_target,
+	.target_key = handlers_dossier_target,
 	.exec = dossier_submit_exec,
 };
 
@@ -656,20 +625,13 @@ dossier_review_exec(struct request *req)
 	    TDKT__CLIENT_ENVELOPE__BODY_REVIEW_REPLY);
 }
 
-static const char *
-dossier_review_target(struct request *req, const char **extra)
-{
-	(void)extra;
-	return handlers_id_target(req, req->env->review_request->dossier_id);
-}
-
 const struct handler_entry handler_review_entry = {
 	.name = "review",
 	.body_case = TDKT__CLIENT_ENVELOPE__BODY_REVIEW_REQUEST,
 	.flags = HANDLER_NEEDS_DB,
 	.roles = DOSSIER_REVIEWERS,
 	.target = AUTH_TARGET_DOSSIER,
-	.target_key = dossier_review_target,
+	.target_key = handlers_dossier_target,
 	.exec = dossier_review_exec,
 };
 
@@ -715,20 +677,13 @@ dossier_decide_exec(struct request *req)
 	    TDKT__CLIENT_ENVELOPE__BODY_DECIDE_REPLY);
 }
 
-static const char *
-dossier_decide_target(struct request *req, const char **extra)
-{
-	(void)extra;
-	return handlers_id_target(req, req->env->decide_request->dossier_id);
-}
-
 const struct handler_entry handler_decide_entry = {
 	.name = "decide",
 	.body_case = TDKT__CLIENT_ENVELOPE__BODY_DECIDE_REQUEST,
 	.flags = HANDLER_NEEDS_DB,
 	.roles = DOSSIER_DECIDERS,
 	.target = AUTH_TARGET_DOSSIER,
-	.target_key = dossier_decide_target,
+	.target_key = handlers_dossier_target,
 	.exec = dossier_decide_exec,
 };
 

@@ -61,21 +61,13 @@ dossier_show_exec(struct request *req)
 	    req);
 }
 
-static const char *
-dossier_show_target(struct request *req, const char **extra)
-{
-	(void)extra;
-	return handlers_id_target(req,
-	    req->env->dossier_show_request->dossier_id);
-}
-
 const struct handler_entry handler_dossier_show_entry = {
 	.name = "dossier-show",
 	.body_case = TDKT__CLIENT_ENVELOPE__BODY_DOSSIER_SHOW_REQUEST,
 	.flags = HANDLER_NEEDS_DB,
 	.roles = ROLES_ALL,
 	.target = AUTH_TARGET_DOSSIER,
-	.target_key = dossier_show_target,
+	.target_key = handlers_dossier_target,
 	.exec = dossier_show_exec,
 };
 
@@ -209,20 +201,12 @@ dossier_history_exec(struct request *req)
 	    req);
 }
 
-static const char *
-dossier_history_target(struct request *req, const char **extra)
-{
-	(void)extra;
-	return handlers_id_target(req,
-	    req->env->dossier_history_request->dossier_id);
-}
-
 const struct handler_entry handler_dossier_history_entry = {
 	.name = "dossier-history",
 	.body_case = TDKT__CLIENT_ENVELOPE__BODY_DOSSIER_HISTORY_REQUEST,
 	.flags = HANDLER_NEEDS_DB,
 	.roles = ROLES_ALL,
 	.target = AUTH_TARGET_DOSSIER,
-	.target_key = dossier_history_target,
+	.target_key = handlers_dossier_target,
 	.exec = dossier_history_exec,
 };

@@ -240,19 +240,12 @@ file_get_exec(struct request *req)
 	    in->offset, length, file_get_done, req);
 }
 
-static const char *
-file_get_target(struct request *req, const char **extra)
-{
-	(void)extra;
-	return handlers_id_target(req, req->env->file_get_request->dossier_id);
-}
-
 const struct handler_entry handler_file_get_entry = {
 	.name = "file-get",
 	.body_case = TDKT__CLIENT_ENVELOPE__BODY_FILE_GET_REQUEST,
 	.flags = HANDLER_NEEDS_DB,
 	.roles = ROLES_ALL,
 	.target = AUTH_TARGET_DOSSIER,
-	.target_key = file_get_target,
+	.target_key = handlers_dossier_target,
 	.exec = file_get_exec,
 };

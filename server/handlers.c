@@ -65,10 +65,25 @@ handlers_find(Tdkt__ClientEnvelope__BodyCase body_case)
 }
 
 const char *
-handlers_id_target(struct request *req, uint64_t id)
+handlers_dossier_target(struct request *req, const char **extra)
 {
-	char	buf[24];
+	const ProtobufCFieldDescriptor	*body, *id;
+	const ProtobufCMessage		*msg;
+	char				 buf[24];
 
-	snprintf(buf, sizeof buf, "%" PRIu64, id);
+	(void)extra;
+	/* The request's body, and its dossier_id, found by their descriptors. */
+	body = protobuf_c_message_descriptor_get_field(
+	    &tdkt__client_envelope__descriptor, (unsigned)req->env->body_case);
+	if (body == NULL || body->type != PROTOBUF_C_TYPE_MESSAGE)
+		return "";
+	msg = *(const ProtobufCMessage *const *)(const void *)
+	    ((const char *)req->env + body->offset);
+	id = protobuf_c_message_descriptor_get_field_by_name(msg->descriptor,
+	    "dossier_id");
+	if (id == NULL || id->type != PROTOBUF_C_TYPE_UINT64)
+		return "";
+	snprintf(buf, sizeof buf, "%" PRIu64,
+	    *(const uint64_t *)(const void *)((const char *)msg + id->offset));
 	return arena_strdup(req->arena, buf);
 }
