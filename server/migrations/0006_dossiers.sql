@@ -358,6 +358,39 @@ BEGIN
 		THEN d.chain[p_step + 1] ELSE d.chain[d.step + 1] END, ''));
 END $$;
 
+-- A unit that moves (the 2025 reform re-parented tens of thousands of
+-- schools mid-year) takes its dossiers in flight along: each one awaiting
+-- review now awaits the unit that acts for its level from the new place,
+-- and says so in its audit trail.
+CREATE FUNCTION dossiers_follow_move() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+	WITH moved AS (
+		UPDATE dossiers d SET awaiting_unit_id = dossier_level_unit(
+		    d.rulebook_id, d.unit_id, d.chain[d.step + 1]),
+		    awaiting_since = now(), version = d.version + 1,
+		    updated_at = now()
+		FROM units u
+		WHERE u.id = d.unit_id AND u.path <@ NEW.path
+		    AND d.state = 'awaiting_review'
+		RETURNING d.id, d.state, d.chain[d.step + 1] AS level,
+		    d.awaiting_unit_id
+	)
+	INSERT INTO audit_log (action, target, outcome, detail, dossier_id,
+	    state_from, state_to, level)
+	SELECT 'reassign', 'dossier:' || m.id, 'ok', CASE WHEN a.code IS NULL
+	    THEN format('đơn vị %s chuyển về %s; không còn đơn vị nào đảm nhận '
+		'cấp này', NEW.code, p.code)
+	    ELSE format('đơn vị %s chuyển về %s; nay chờ %s', NEW.code, p.code,
+		a.code) END, m.id, m.state, m.state, m.level
+	FROM moved m
+	LEFT JOIN units a ON a.id = m.awaiting_unit_id
+	LEFT JOIN units p ON p.id = NEW.parent_id;
+	RETURN NULL;
+END $$;
+CREATE TRIGGER units_move_dossiers AFTER UPDATE OF parent_id ON units
+	FOR EACH ROW WHEN (NEW.parent_id IS DISTINCT FROM OLD.parent_id)
+	EXECUTE FUNCTION dossiers_follow_move();
+
 -- Records a change that is not a transition (attach, nominate, meeting).
 CREATE FUNCTION dossier_touch(p_dossier bigint, p_action text,
     p_account bigint, p_address text, p_detail text) RETURNS void

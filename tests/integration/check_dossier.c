@@ -707,6 +707,56 @@ START_TEST(test_files_up_and_down)
 }
 END_TEST
 
+/*
+ * A school moved to another office while its dossier awaits review (as
+ * the 2025 reform moved schools mid-year): the dossier follows it.
+ */
+START_TEST(test_dossier_follows_its_school)
+{
+	struct harness_output	 out;
+	struct harness_json	*j;
+	char			 id[24], *text;
+
+	dossier_start("2024-05-20", NULL);
+	snprintf(id, sizeof id, "%llu", (unsigned long long)dossier_new("ht"));
+	dossier_attach_all("ht", id);
+	j = dossier_cli_json("ht", "dossier", "nominate", id, "--person",
+	    "Q1-DTH-002", "--title", "CSTDCS", NULL);
+	harness_json_free(&j);
+	j = dossier_cli_json("ht", "dossier", "meeting", id, "--members", "9",
+	    "--present", "9", "--date", "2024-05-17", NULL);
+	harness_json_free(&j);
+	text = dossier_cli_text("ht", "--json", "dossier", "submit", id);
+	ck_assert_msg(strstr(text, "\"awaiting_unit\":\"PGDDT-Q1\"") != NULL,
+	    "%s", text);
+	free(text);
+
+	harness_write(h, "move.csv", "Mã đơn vị,Tên đơn vị,Loại hình,"
+	    "Mã đơn vị cấp trên\n"
+	    "PGDDT-Q3,Phòng Giáo dục và Đào tạo Quận 3,Phòng,SGDDT-HCM\n"
+	    "Q1-TH-DINHTIENHOANG,Trường Tiểu học Đinh Tiên Hoàng,Tiểu học,"
+	    "PGDDT-Q3\n");
+	ck_assert_int_eq(harness_cli(h, &out, "import", "units",
+	    harness_path(h, "move.csv"), NULL), 0);
+	harness_output_clear(&out);
+	harness_user(h, "cv3", "PGDDT-Q3", "specialist:primary", NULL);
+
+	/* The old office no longer sees it; the new one reviews it. */
+	text = dossier_cli_text("cv", "--json", "queue", NULL, NULL);
+	ck_assert_msg(strstr(text, "\"unit\":\"" SCHOOL "\"") == NULL, "%s",
+	    text);
+	free(text);
+	j = dossier_cli_json("cv3", "review", id, "approve", NULL);
+	dossier_expect(j, "level", "district");
+	dossier_expect(j, "awaiting_unit", "PGDDT-Q3");
+	harness_json_free(&j);
+	text = dossier_cli_text("ht", "--json", "dossier", "history", id);
+	ck_assert_msg(strstr(text, "\"action\":\"reassign\"") != NULL &&
+	    strstr(text, "nay chờ PGDDT-Q3") != NULL, "%s", text);
+	free(text);
+}
+END_TEST
+
 static Suite *
 dossier_suite(void)
 {
@@ -722,6 +772,7 @@ dossier_suite(void)
 	tcase_add_test(tc, test_bad_input_changes_nothing);
 	tcase_add_test(tc, test_window_and_extension);
 	tcase_add_test(tc, test_files_up_and_down);
+	tcase_add_test(tc, test_dossier_follows_its_school);
 	suite_add_tcase(s, tc);
 	return s;
 }
