@@ -60,6 +60,14 @@ upload_done(void *arg, const struct db_upload *u, const char *error)
 		    req->server->conf->limits_max_file_bytes);
 		return;
 	}
+	if (strcmp(u->outcome, "quota") == 0) {
+		request_fail_vi(&req, TDKT__ERROR_CODE__ERROR_CODE_TOO_LARGE,
+		    "Bạn có quá nhiều tệp đang tải lên dở; hãy hoàn tất chúng "
+		    "hoặc chờ một ngày để chúng được xóa",
+		    "unfinished uploads of this account are over %" PRId64
+		    " bytes", 10 * req->server->conf->limits_max_file_bytes);
+		return;
+	}
 	if (strcmp(u->outcome, "no_upload") == 0) {
 		request_fail(&req, TDKT__ERROR_CODE__ERROR_CODE_NOT_FOUND,
 		    "no such upload of yours: begin it again");

@@ -64,6 +64,7 @@ CREATE TABLE uploads (
 	updated_at	timestamptz NOT NULL DEFAULT now(),
 	UNIQUE (account_id, sha256)
 );
+CREATE INDEX uploads_updated ON uploads (updated_at);
 
 -- Who has sent a file's bytes: only they may attach it or skip sending it
 -- again. A hash alone proves nothing (it is shown with every document).
@@ -1067,7 +1068,7 @@ END $$;
 
 -- Starts or resumes an upload. outcome: 'complete' (this account sent the
 -- file before: nothing to send), 'resume' (send from `received`),
--- 'too_large'.
+-- 'too_large', 'quota' (too much of this account's uploads unfinished).
 CREATE FUNCTION upload_begin(p_account bigint, p_sha256 bytea, p_size bigint,
     p_max bigint)
 RETURNS TABLE (outcome text, upload_id bigint, received bigint)
@@ -1077,6 +1078,15 @@ DECLARE
 BEGIN
 	IF p_size > p_max THEN
 		RETURN QUERY SELECT 'too_large', 0::bigint, 0::bigint;
+		RETURN;
+	END IF;
+	-- Uploads left unfinished for a day are dropped; what one account may
+	-- have unfinished at once is bounded, so nobody fills the disk.
+	DELETE FROM uploads x WHERE x.updated_at < now() - interval '1 day';
+	IF (SELECT coalesce(sum(x.size - x.received), 0) FROM uploads x
+	    WHERE x.account_id = p_account AND x.sha256 <> p_sha256) + p_size
+	    > p_max * 10 THEN
+		RETURN QUERY SELECT 'quota', 0::bigint, 0::bigint;
 		RETURN;
 	END IF;
 	-- Only one who sent these bytes before may skip sending them: the

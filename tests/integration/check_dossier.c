@@ -707,6 +707,38 @@ START_TEST(test_files_up_and_down)
 }
 END_TEST
 
+/* Nobody may leave unbounded unfinished uploads behind. */
+START_TEST(test_unfinished_uploads_are_bounded)
+{
+	Tdkt__ClientEnvelope	 req = TDKT__CLIENT_ENVELOPE__INIT;
+	Tdkt__UploadBeginRequest begin = TDKT__UPLOAD_BEGIN_REQUEST__INIT;
+	Tdkt__ClientEnvelope	*reply;
+	struct arena		*a = arena_new(1 << 20);
+	char			 sha[65];
+
+	dossier_start("2024-05-20", NULL);
+	ck_assert_int_eq(harness_server_stop(h), 0);
+	harness_server_set(h, "limits.max_file_bytes", "2048");
+	harness_server_start(h, harness_server_config(h, "small-files.yaml"));
+	req.body_case = TDKT__CLIENT_ENVELOPE__BODY_UPLOAD_BEGIN_REQUEST;
+	req.upload_begin_request = &begin;
+	begin.sha256 = sha;
+	begin.size = 2048;
+	/* Ten files' worth unfinished is the limit; the eleventh is refused. */
+	for (int i = 0; i <= 10; i++) {
+		snprintf(sha, sizeof sha, "%064x", i + 1);
+		ck_assert_int_eq(dossier_upload_send(&req, a, &reply),
+		    i < 10 ? CONN_OK : CONN_SERVER_ERROR);
+	}
+	ck_assert_int_eq(reply->error->code,
+	    TDKT__ERROR_CODE__ERROR_CODE_TOO_LARGE);
+	/* Resuming one already begun is still fine. */
+	snprintf(sha, sizeof sha, "%064x", 3);
+	ck_assert_int_eq(dossier_upload_send(&req, a, &reply), CONN_OK);
+	arena_free(&a);
+}
+END_TEST
+
 /*
  * A school moved to another office while its dossier awaits review (as
  * the 2025 reform moved schools mid-year): the dossier follows it.
@@ -773,6 +805,7 @@ dossier_suite(void)
 	tcase_add_test(tc, test_window_and_extension);
 	tcase_add_test(tc, test_files_up_and_down);
 	tcase_add_test(tc, test_dossier_follows_its_school);
+	tcase_add_test(tc, test_unfinished_uploads_are_bounded);
 	suite_add_tcase(s, tc);
 	return s;
 }
