@@ -47,7 +47,8 @@ history_print(const Tdkt__DossierHistoryReply *r)
 		who = e->username[0] == '\0' ? xstrdup("(hệ thống)") :
 		    xasprintf("%s (%s)", e->display_name, e->username);
 		states = history_states(e);
-		output_table_row(&t, when, who, e->address, e->action,
+		output_table_row(&t, when, who, e->address,
+		    dossier_action_name(e->action),
 		    e->outcome, states, e->level, e->detail);
 		free(states);
 		free(who);

@@ -69,6 +69,8 @@ static void
 show_dossier(const Tdkt__Dossier *d)
 {
 	char	 when[32], left[32], *chain;
+	char	 d1[DOSSIER_OUTPUT_DATE_SIZE], d2[DOSSIER_OUTPUT_DATE_SIZE];
+	char	 d3[DOSSIER_OUTPUT_DATE_SIZE];
 	size_t	 w = SHOW_LABEL_WIDTH;
 
 	output_field(stdout, w, "Số hồ sơ", "%llu", (unsigned long long)d->id);
@@ -90,18 +92,20 @@ show_dossier(const Tdkt__Dossier *d)
 	chain = show_chain(d);
 	output_field(stdout, w, "Chuỗi xét duyệt", "%s", chain);
 	free(chain);
-	output_field(stdout, w, "Hạn nộp", "%s – %s%s%s", d->opens, d->closes,
+	output_field(stdout, w, "Hạn nộp", "%s – %s%s%s",
+	    dossier_output_date(d->opens, d1), dossier_output_date(d->closes, d2),
 	    d->extension_until[0] != '\0' ? ", gia hạn đến " : "",
-	    d->extension_until);
+	    dossier_output_date(d->extension_until, d3));
 	if (d->due[0] != '\0') {
 		dossier_output_days_left(d->due, d->days_left, left);
-		output_field(stdout, w, "Hạn xử lý", "%s (%s%s)", d->due,
+		output_field(stdout, w, "Hạn xử lý", "%s (%s%s)",
+		    dossier_output_date(d->due, d1),
 		    d->days_left >= 0 ? "còn " : "", left);
 	}
 	if (d->council_members > 0)
 		output_field(stdout, w, "Họp hội đồng", "%u/%u thành viên có mặt, "
 		    "ngày %s", d->council_present, d->council_members,
-		    d->meeting_date);
+		    dossier_output_date(d->meeting_date, d1));
 	else
 		output_field(stdout, w, "Họp hội đồng", "chưa ghi biên bản");
 	output_time(d->created_at_unix_ms, when);
@@ -184,6 +188,8 @@ show_decisions(const Tdkt__DossierShowReply *s)
 {
 	struct output_table	t;
 	char			span[64], awarded[16];
+	char			d1[DOSSIER_OUTPUT_DATE_SIZE], d2[DOSSIER_OUTPUT_DATE_SIZE];
+	char			d3[DOSSIER_OUTPUT_DATE_SIZE];
 
 	printf("\nQuyết định\n");
 	output_table_init(&t, 6, "Cấp", "Số quyết định", "Ngày", "Người ký",
@@ -192,13 +198,14 @@ show_decisions(const Tdkt__DossierShowReply *s)
 		const Tdkt__Decision *d = s->decisions[i];
 
 		if (d->achievement_from[0] != '\0')
-			snprintf(span, sizeof span, "%s – %s", d->achievement_from,
-			    d->achievement_to);
+			snprintf(span, sizeof span, "%s – %s",
+			    dossier_output_date(d->achievement_from, d1),
+			    dossier_output_date(d->achievement_to, d2));
 		else
 			snprintf(span, sizeof span, "—");
 		snprintf(awarded, sizeof awarded, "%u", d->awarded);
-		output_table_row(&t, d->level, d->number, d->date, d->signer,
-		    span, awarded);
+		output_table_row(&t, d->level, d->number,
+		    dossier_output_date(d->date, d3), d->signer, span, awarded);
 	}
 	output_table_print(stdout, &t);
 	output_table_clear(&t);

@@ -122,6 +122,7 @@ queue_print(const Tdkt__DossierListReply *r)
 {
 	struct output_table	t;
 	char			id[24], since[32], left[32];
+	char			due[DOSSIER_OUTPUT_DATE_SIZE];
 
 	if (r->n_dossiers == 0) {
 		printf("Không có hồ sơ nào đang chờ.\n");
@@ -138,7 +139,8 @@ queue_print(const Tdkt__DossierListReply *r)
 		output_table_row(&t, id, d->unit_name[0] != '\0' ? d->unit_name :
 		    d->unit, d->type, dossier_state_name(d->state),
 		    dossier_output_level(d->level, d->level_name), since,
-		    d->due[0] != '\0' ? d->due : "—", left);
+		    d->due[0] != '\0' ? dossier_output_date(d->due, due) : "—",
+		    left);
 	}
 	output_table_print(stdout, &t);
 	output_table_clear(&t);

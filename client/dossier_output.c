@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "date.h"
 #include "dossier_output.h"
 #include "output.h"
 
@@ -220,4 +221,18 @@ dossier_output_list_json(const Tdkt__DossierListReply *r)
 		dossier_output_dossier_json(&j.w, r->dossiers[i]);
 		output_json_end(&j);
 	}
+}
+
+const char *
+dossier_output_date(const char *iso, char buf[DOSSIER_OUTPUT_DATE_SIZE])
+{
+	char	vn[DATE_BUF_SIZE];
+	int32_t	d;
+
+	if (date_parse_iso(iso, &d)) {
+		date_format_vn(d, vn);
+		snprintf(buf, DOSSIER_OUTPUT_DATE_SIZE, "%s", vn);
+	} else
+		snprintf(buf, DOSSIER_OUTPUT_DATE_SIZE, "%s", iso);
+	return buf;
 }

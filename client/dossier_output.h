@@ -38,6 +38,15 @@ void	dossier_output_finding_json(struct jsonw *, const Tdkt__Finding *);
  */
 void	dossier_output_dossier_json(struct jsonw *, const Tdkt__Dossier *);
 
+/*
+ * A date the server sent as YYYY-MM-DD, written DD/MM/YYYY into `buf` as
+ * people here read dates; "" stays "", anything else is shown as it came.
+ * Returns buf.
+ */
+#define DOSSIER_OUTPUT_DATE_SIZE	16
+const char	*dossier_output_date(const char *iso,
+		    char buf[DOSSIER_OUTPUT_DATE_SIZE]);
+
 /* Prints a list of dossiers (list, queue) as one JSON object per line. */
 void	dossier_output_list_json(const Tdkt__DossierListReply *);
 

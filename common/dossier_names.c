@@ -22,6 +22,24 @@ static const struct dossier_name dossier_states[] = {
 	{ "decided", "Đã có quyết định" },
 };
 
+static const struct dossier_name dossier_actions[] = {
+	{ "new", "Tạo hồ sơ" },
+	{ "attach", "Đính kèm tệp" },
+	{ "nominate", "Đề nghị khen thưởng" },
+	{ "meeting", "Ghi họp hội đồng" },
+	{ "submit", "Nộp hồ sơ" },
+	{ "validate", "Chuyển kiểm tra" },
+	{ "check_ok", "Kiểm tra: đạt" },
+	{ "check_failed", "Kiểm tra: chưa đạt" },
+	{ "approve", "Duyệt, chuyển lên" },
+	{ "return", "Trả lại" },
+	{ "reject", "Không chấp thuận" },
+	{ "decide", "Quyết định" },
+	{ "decide_final", "Quyết định cuối cùng" },
+	{ "extension", "Gia hạn" },
+	{ "reassign", "Chuyển đơn vị xét" },
+};
+
 static const struct dossier_name dossier_slots[] = {
 	{ "editable", "Tệp chỉnh sửa được" },
 	{ "pdf", "Bản PDF đã ký" },
@@ -43,6 +61,13 @@ dossier_state_name(const char *code)
 {
 	return dossier_name_find(dossier_states,
 	    sizeof dossier_states / sizeof dossier_states[0], code);
+}
+
+const char *
+dossier_action_name(const char *code)
+{
+	return dossier_name_find(dossier_actions,
+	    sizeof dossier_actions / sizeof dossier_actions[0], code);
 }
 
 const char *

@@ -12,6 +12,9 @@
 /* "Chờ xét duyệt" for "awaiting_review"; the code itself when unknown. */
 const char	*dossier_state_name(const char *code);
 
+/* "Trả lại" for "return": what an entry of a dossier's history did. */
+const char	*dossier_action_name(const char *code);
+
 /* "Tệp chỉnh sửa được" for "editable", "Bản PDF đã ký" for "pdf". */
 const char	*dossier_slot_name(const char *slot);
 
