@@ -657,10 +657,11 @@ BEGIN
 			ELSE 'tệp chỉnh sửa được (Word, Excel)' END,
 			x->>'name') AS message_vi,
 		    format('document %s has no %s file', x->>'code', s.slot)
-			AS detail, 1 AS ord, x->>'code' AS k
+			AS detail, 1 AS ord, doc.k * 2 + s.o AS k
 		FROM rulebook_dossier_types t,
-		    jsonb_array_elements(t.documents) x,
-		    (VALUES ('editable'), ('pdf')) s(slot)
+		    jsonb_array_elements(t.documents) WITH ORDINALITY
+			AS doc(x, k),
+		    (VALUES (0, 'editable'), (1, 'pdf')) s(o, slot)
 		WHERE t.rulebook_id = d.rulebook_id AND t.code = d.type_code
 		    AND (x->>s.slot)::boolean
 		    AND NOT EXISTS (SELECT 1 FROM dossier_documents dd
@@ -669,14 +670,14 @@ BEGIN
 		UNION ALL
 		SELECT 'no_nominees', 'error', '', 'Hồ sơ đề nghị khen thưởng '
 		    'chưa có cá nhân, tập thể nào được đề nghị',
-		    'no nominees', 2, ''
+		    'no nominees', 2, 0
 		WHERE d.purpose IN ('year_end', 'campaign', 'sudden')
 		    AND NOT EXISTS (SELECT 1 FROM nominees n
 			WHERE n.dossier_id = d.id)
 		UNION ALL
 		SELECT 'no_meeting', 'error', '', 'Chưa ghi cuộc họp Hội đồng '
 		    'Thi đua – Khen thưởng (số thành viên, số có mặt, ngày họp)',
-		    'no council meeting recorded', 3, ''
+		    'no council meeting recorded', 3, 0
 		WHERE d.purpose = 'year_end' AND d.council_members IS NULL
 	)
 	INSERT INTO dossier_findings (dossier_id, seq, code, severity, subject,
