@@ -155,15 +155,16 @@ show_nominees(const Tdkt__DossierShowReply *s)
 {
 	struct output_table	t;
 	char			summary[SHOW_SUMMARY_MAX * 4 + sizeof "…"];
-	char			*who, *title;
+	char			span[64], *who, *title;
+	char			d1[DOSSIER_OUTPUT_DATE_SIZE], d2[DOSSIER_OUTPUT_DATE_SIZE];
 
 	printf("\nĐề nghị khen thưởng\n");
 	if (s->n_nominees == 0) {
 		printf("Chưa có đề nghị nào.\n");
 		return;
 	}
-	output_table_init(&t, 4, "Cán bộ", "Danh hiệu", "Tóm tắt thành tích",
-	    "Quyết định");
+	output_table_init(&t, 5, "Cán bộ", "Danh hiệu", "Tóm tắt thành tích",
+	    "Quyết định", "Thành tích trong");
 	for (size_t i = 0; i < s->n_nominees; i++) {
 		const Tdkt__Nominee *n = s->nominees[i];
 
@@ -174,8 +175,14 @@ show_nominees(const Tdkt__DossierShowReply *s)
 		    xasprintf("%s (%s)", n->title_name, n->title);
 		show_truncated(n->summary, SHOW_SUMMARY_MAX, summary,
 		    sizeof summary);
+		if (n->achievement_from[0] != '\0')
+			snprintf(span, sizeof span, "%s – %s",
+			    dossier_output_date(n->achievement_from, d1),
+			    dossier_output_date(n->achievement_to, d2));
+		else
+			snprintf(span, sizeof span, "—");
 		output_table_row(&t, who, title, summary,
-		    n->decision[0] != '\0' ? n->decision : "—");
+		    n->decision[0] != '\0' ? n->decision : "—", span);
 		free(title);
 		free(who);
 	}
@@ -271,6 +278,10 @@ show_json(const Tdkt__DossierShowReply *s)
 		jsonw_string(&j.w, n->decided_by);
 		jsonw_key(&j.w, "decision");
 		jsonw_string(&j.w, n->decision);
+		jsonw_key(&j.w, "achievement_from");
+		jsonw_string(&j.w, n->achievement_from);
+		jsonw_key(&j.w, "achievement_to");
+		jsonw_string(&j.w, n->achievement_to);
 		jsonw_object_end(&j.w);
 	}
 	jsonw_array_end(&j.w);

@@ -188,47 +188,84 @@ const struct cmd_entry cmd_queue_entry = {
 /* `tdkt decide` ---------------------------------------------------------- */
 
 /*
- * The nominees --exclude names, "PERSON:TITLE" each (PERSON empty for the
- * unit's collective). The strings are copies the list owns.
+ * The nominees --exclude names ("PERSON:TITLE") or --period-of gives an
+ * achievement period of their own ("PERSON:TITLE:FROM:TO"); PERSON is empty
+ * for the unit's collective. The strings are copies the list owns.
  */
-struct decide_excludes {
+struct decide_list {
 	Tdkt__Nominee	 *nominees;
 	Tdkt__Nominee	**pointers;
 	size_t		  n, cap;
 };
 
 static void
-decide_excludes_free(struct decide_excludes *x)
+decide_list_init(struct decide_list *x, size_t cap)
+{
+	x->cap = cap;
+	x->n = 0;
+	x->nominees = xcalloc(cap, sizeof *x->nominees);
+	x->pointers = xcalloc(cap, sizeof *x->pointers);
+}
+
+static void
+decide_list_free(struct decide_list *x)
 {
 	for (size_t i = 0; i < x->n; i++) {
 		free(x->nominees[i].person);
 		free(x->nominees[i].title);
+		free(x->nominees[i].achievement_from);
+		free(x->nominees[i].achievement_to);
 	}
 	free(x->nominees);
 	free(x->pointers);
 	memset(x, 0, sizeof *x);
 }
 
-/* Adds "PERSON:TITLE"; -1 after saying why if it is not that. */
+/*
+ * Adds "PERSON:TITLE", or with `period` "PERSON:TITLE:FROM:TO"; -1 after
+ * saying why if it is not that. Codes hold no ':', so it splits cleanly.
+ */
 static int
-decide_excludes_add(struct decide_excludes *x, const char *arg)
+decide_list_add(struct decide_list *x, const char *arg, bool period)
 {
-	const char	*colon = strrchr(arg, ':');
-	Tdkt__Nominee	*n;
+	char		*copy = xstrdup(arg), *field[4] = { NULL };
+	char		*rest = copy;
+	size_t		 n = 0;
+	Tdkt__Nominee	*nom;
 
-	/* Title codes have no ':', person codes might: split at the last. */
-	if (colon == NULL || colon[1] == '\0') {
-		fprintf(stderr, "tdkt: --exclude cần dạng MÃ_CB:DANH_HIỆU (để "
+	while (n < 4 && (field[n] = strsep(&rest, ":")) != NULL)
+		n++;
+	if (rest != NULL || n != (period ? 4u : 2u) || field[1][0] == '\0' ||
+	    (period && (cmd_args_date("--period-of", field[2]) < 0 ||
+	    cmd_args_date("--period-of", field[3]) < 0 ||
+	    strcmp(field[2], field[3]) > 0))) {
+		fprintf(stderr, period ? "tdkt: --period-of cần dạng MÃ_CB:"
+		    "DANH_HIỆU:TỪ_NGÀY:ĐẾN_NGÀY (để trống MÃ_CB cho tập thể): "
+		    "\"%s\"\n" : "tdkt: --exclude cần dạng MÃ_CB:DANH_HIỆU (để "
 		    "trống MÃ_CB cho tập thể): \"%s\"\n", arg);
+		free(copy);
 		return -1;
 	}
 	if (x->n == x->cap)
-		fatalx("decide: more --exclude than arguments");
-	n = &x->nominees[x->n++];
-	tdkt__nominee__init(n);
-	n->person = xstrndup(arg, (size_t)(colon - arg));
-	n->title = xstrdup(colon + 1);
+		fatalx("decide: more nominees named than arguments");
+	nom = &x->nominees[x->n++];
+	tdkt__nominee__init(nom);
+	nom->person = xstrdup(field[0]);
+	nom->title = xstrdup(field[1]);
+	nom->achievement_from = xstrdup(period ? field[2] : "");
+	nom->achievement_to = xstrdup(period ? field[3] : "");
+	free(copy);
 	return 0;
+}
+
+/* Points the message's repeated field at the list. */
+static Tdkt__Nominee **
+decide_list_pointers(struct decide_list *x, size_t *n)
+{
+	for (size_t i = 0; i < x->n; i++)
+		x->pointers[i] = &x->nominees[i];
+	*n = x->n;
+	return x->pointers;
 }
 
 static int
@@ -241,21 +278,21 @@ decide_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		{ "from", required_argument, NULL, 'f' },
 		{ "to", required_argument, NULL, 't' },
 		{ "exclude", required_argument, NULL, 'x' },
+		{ "period-of", required_argument, NULL, 'p' },
 		{ "if-version", required_argument, NULL, 'v' },
 		{ NULL, 0, NULL, 0 }
 	};
 	Tdkt__ClientEnvelope		 req = TDKT__CLIENT_ENVELOPE__INIT;
 	Tdkt__DecideRequest		 decide = TDKT__DECIDE_REQUEST__INIT;
 	const Tdkt__DossierActReply	*r;
-	struct decide_excludes		 excludes = { 0 };
+	struct decide_list		 excludes, periods;
 	char				*headline;
 	struct arena			*a;
 	int				 ch, rc = EXIT_OK;
 
-	/* Never more --exclude than arguments. */
-	excludes.cap = (size_t)argc;
-	excludes.nominees = xcalloc(excludes.cap, sizeof *excludes.nominees);
-	excludes.pointers = xcalloc(excludes.cap, sizeof *excludes.pointers);
+	/* Never more of either than arguments. */
+	decide_list_init(&excludes, (size_t)argc);
+	decide_list_init(&periods, (size_t)argc);
 	optind = 0;
 	while (rc == EXIT_OK &&
 	    (ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
@@ -282,7 +319,11 @@ decide_exec(struct cmd_ctx *ctx, int argc, char **argv)
 			decide.achievement_to = optarg;
 			break;
 		case 'x':
-			if (decide_excludes_add(&excludes, optarg) < 0)
+			if (decide_list_add(&excludes, optarg, false) < 0)
+				rc = EXIT_USAGE;
+			break;
+		case 'p':
+			if (decide_list_add(&periods, optarg, true) < 0)
 				rc = EXIT_USAGE;
 			break;
 		case 'v':
@@ -313,14 +354,13 @@ decide_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		rc = cmd_args_one_dossier_id(&cmd_decide_entry, argc - optind,
 		    argv + optind, &decide.dossier_id);
 	if (rc != EXIT_OK) {
-		decide_excludes_free(&excludes);
+		decide_list_free(&excludes);
+		decide_list_free(&periods);
 		return rc;
 	}
 
-	for (size_t i = 0; i < excludes.n; i++)
-		excludes.pointers[i] = &excludes.nominees[i];
-	decide.exclude = excludes.pointers;
-	decide.n_exclude = excludes.n;
+	decide.exclude = decide_list_pointers(&excludes, &decide.n_exclude);
+	decide.periods = decide_list_pointers(&periods, &decide.n_periods);
 	req.body_case = TDKT__CLIENT_ENVELOPE__BODY_DECIDE_REQUEST;
 	req.decide_request = &decide;
 	a = arena_new(CMD_DOSSIER_ARENA);
@@ -336,7 +376,8 @@ decide_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		free(headline);
 	}
 	arena_free(&a);
-	decide_excludes_free(&excludes);
+	decide_list_free(&excludes);
+	decide_list_free(&periods);
 	return rc;
 }
 
@@ -344,13 +385,14 @@ const struct cmd_entry cmd_decide_entry = {
 	.name = "decide",
 	.args = "SỐ_HỒ_SƠ --number SỐ_QĐ --date YYYY-MM-DD --signer NGƯỜI_KÝ "
 	    "[--from YYYY-MM-DD --to YYYY-MM-DD] [--exclude MÃ_CB:DANH_HIỆU]... "
+	    "[--period-of MÃ_CB:DANH_HIỆU:TỪ_NGÀY:ĐẾN_NGÀY]... "
 	    "[--if-version N]",
 	.summary = "Ghi quyết định khen thưởng cho hồ sơ",
-	.help = "Quyết định của cấp mà hồ sơ đang chờ khen thưởng mọi đề nghị "
-	    "có danh hiệu do\ncấp này (hoặc cấp dưới trong chuỗi) quyết định, "
-	    "trừ những đề nghị được loại ra,\nvà ghi vào lịch sử khen thưởng. Ở "
-	    "cấp cao nhất hồ sơ kết thúc; ở cấp dưới hồ sơ\ntiếp tục lên cấp "
-	    "trên.\n"
+	.help = "Quyết định của cấp mà hồ sơ đang chờ: mọi đề nghị có danh hiệu "
+	    "do cấp này quyết\nđịnh đều được ghi là được khen thưởng (vào lịch "
+	    "sử khen thưởng) hoặc, nếu bị\nloại ra, là không. Cấp này phải quyết "
+	    "định xong mới chuyển hồ sơ lên được; ở cấp\ncao nhất hồ sơ kết "
+	    "thúc.\n"
 	    "\n"
 	    "  --number SỐ_QĐ         số quyết định, ví dụ 123/QĐ-UBND\n"
 	    "  --date YYYY-MM-DD      ngày ký quyết định\n"
@@ -361,6 +403,10 @@ const struct cmd_entry cmd_decide_entry = {
 	    "                         không khen đề nghị này (có thể lặp lại); "
 	    "\":DANH_HIỆU\"\n"
 	    "                         là đề nghị cho tập thể đơn vị\n"
+	    "  --period-of MÃ_CB:DANH_HIỆU:TỪ_NGÀY:ĐẾN_NGÀY\n"
+	    "                         thời gian lập thành tích riêng của một đề "
+	    "nghị\n"
+	    "                         (có thể lặp lại)\n"
 	    "  --if-version N         chỉ thực hiện nếu hồ sơ vẫn ở phiên bản "
 	    "N\n",
 	.exec = decide_exec,

@@ -286,6 +286,8 @@ db_dossier_part(struct arena *a, Tdkt__DossierShowReply *show,
 		n->decided_by = db_dossier_text(a, res, row, 6);
 		n->decision = db_dossier_text(a, res, row, 7);
 		n->source = db_dossier_text(a, res, row, 8);
+		n->achievement_from = db_dossier_text(a, res, row, 9);
+		n->achievement_to = db_dossier_text(a, res, row, 10);
 		show->nominees[show->n_nominees++] = n;
 	} else if (strcmp(kind, "finding") == 0) {
 		Tdkt__Finding *f = arena_zalloc(a, sizeof *f);

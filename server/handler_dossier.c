@@ -477,6 +477,8 @@ dossier_json_nominees(struct jsonw *w, const char *key, Tdkt__Nominee **items,
 		dossier_json_string(w, "title", items[i]->title);
 		dossier_json_string(w, "summary", items[i]->summary);
 		dossier_json_string(w, "source", items[i]->source);
+		dossier_json_string(w, "from", items[i]->achievement_from);
+		dossier_json_string(w, "to", items[i]->achievement_to);
 		jsonw_object_end(w);
 	}
 	jsonw_array_end(w);
@@ -650,8 +652,16 @@ dossier_decide_exec(struct request *req)
 	    !dossier_date_ok(&req, "achievement_from", in->achievement_from,
 	    true) ||
 	    !dossier_date_ok(&req, "achievement_to", in->achievement_to, true) ||
-	    !dossier_nominees_ok(&req, in->exclude, in->n_exclude))
+	    !dossier_nominees_ok(&req, in->exclude, in->n_exclude) ||
+	    !dossier_nominees_ok(&req, in->periods, in->n_periods))
 		return;
+	for (size_t i = 0; i < in->n_periods; i++) {
+		if (!dossier_date_ok(&req, "a nominee's achievement_from",
+		    in->periods[i]->achievement_from, false) ||
+		    !dossier_date_ok(&req, "a nominee's achievement_to",
+		    in->periods[i]->achievement_to, false))
+			return;
+	}
 	if (in->number[0] == '\0' || in->signer[0] == '\0') {
 		request_fail_vi(&req,
 		    TDKT__ERROR_CODE__ERROR_CODE_INVALID_ARGUMENT,
@@ -659,9 +669,11 @@ dossier_decide_exec(struct request *req)
 		    "a decision needs its number and signer");
 		return;
 	}
-	if (in->n_exclude > DOSSIER_MAX_NOMINEES) {
+	if (in->n_exclude > DOSSIER_MAX_NOMINEES ||
+	    in->n_periods > DOSSIER_MAX_NOMINEES) {
 		request_fail(&req, TDKT__ERROR_CODE__ERROR_CODE_INVALID_ARGUMENT,
-		    "at most %d exclusions", DOSSIER_MAX_NOMINEES);
+		    "at most %d exclusions and %d periods", DOSSIER_MAX_NOMINEES,
+		    DOSSIER_MAX_NOMINEES);
 		return;
 	}
 	jsonw_init(&w, DOSSIER_JSON_MAX);
@@ -672,6 +684,7 @@ dossier_decide_exec(struct request *req)
 	dossier_json_string(&w, "from", in->achievement_from);
 	dossier_json_string(&w, "to", in->achievement_to);
 	dossier_json_nominees(&w, "exclude", in->exclude, in->n_exclude);
+	dossier_json_nominees(&w, "periods", in->periods, in->n_periods);
 	jsonw_object_end(&w);
 	dossier_act(req, "decide", in->dossier_id, in->if_version, &w,
 	    TDKT__CLIENT_ENVELOPE__BODY_DECIDE_REPLY);

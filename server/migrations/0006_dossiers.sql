@@ -841,7 +841,8 @@ LANGUAGE sql STABLE AS $$
 $$;
 
 -- The decision of the level the dossier awaits. args: {number, date,
--- signer, from, to, exclude: [{person, title}]}. It decides every nominee
+-- signer, from, to, exclude: [{person, title}], periods: [{person, title,
+-- from, to}] (a nominee's own achievement period)}. It decides every nominee
 -- whose title this level decides: awarded (award history) or, when
 -- excluded, not; then the dossier goes on up, or ends at the top.
 CREATE FUNCTION dossier_do_decide(d dossiers, p_account bigint,
@@ -878,7 +879,9 @@ BEGIN
 	    'của cấp này', x->>'title', CASE WHEN x->>'person' = ''
 	    THEN 'tập thể đơn vị' ELSE x->>'person' END), E'\n')
 	INTO stray
-	FROM jsonb_array_elements(p_args->'exclude') x
+	FROM (SELECT * FROM jsonb_array_elements(p_args->'exclude')
+	    UNION ALL SELECT * FROM jsonb_array_elements(p_args->'periods'))
+	    AS named(x)
 	WHERE NOT EXISTS (SELECT 1 FROM nominees n
 	    JOIN dossier_to_decide(d, '[]') t ON t.nominee_id = n.id
 	    LEFT JOIN people p ON p.id = n.person_id
@@ -912,6 +915,14 @@ BEGIN
 	    AND rt.code = n.title_code
 	WHERE n.decision_id = decision AND n.awarded;
 	GET DIAGNOSTICS n_awarded = ROW_COUNT;
+	-- A nominee's own achievement period, where the decision gives one.
+	UPDATE awards w SET achievement_from = (x->>'from')::date,
+	    achievement_to = (x->>'to')::date
+	FROM nominees n LEFT JOIN people p ON p.id = n.person_id,
+	    jsonb_array_elements(p_args->'periods') x
+	WHERE w.decision_id = decision AND w.nominee_id = n.id
+	    AND x->>'title' = n.title_code
+	    AND x->>'person' = coalesce(p.code, '');
 	PERFORM dossier_move(d.id, CASE WHEN top THEN 'decide_final'
 	    ELSE 'decide' END, p_account, p_address,
 	    CASE WHEN top THEN d.step ELSE d.step + 1 END,
@@ -1204,16 +1215,16 @@ CREATE VIEW dossier_view AS
 	    AND e.type_code = d.type_code AND e.unit_id = d.unit_id;
 
 -- What a dossier holds besides its own row, as rows of one shape for
--- `tdkt dossier show`: kind, then up to eight fields per kind, in order.
+-- `tdkt dossier show`: kind, then up to ten fields per kind, in order.
 CREATE FUNCTION dossier_parts(p_dossier bigint)
 RETURNS TABLE (kind text, f1 text, f2 text, f3 text, f4 text, f5 text,
-    f6 text, f7 text, f8 text)
+    f6 text, f7 text, f8 text, f9 text, f10 text)
 LANGUAGE sql STABLE AS $$
 	SELECT 'document', x->>'code', x->>'name', s.slot,
 	    (x->>s.slot)::boolean::text, coalesce(encode(dd.sha256, 'hex'), ''),
 	    coalesce(dd.filename, ''), coalesce(dd.size, 0)::text,
 	    coalesce((extract(epoch FROM dd.attached_at) * 1000)::bigint,
-		0)::text
+		0)::text, NULL, NULL
 	FROM dossiers d
 	JOIN rulebook_dossier_types t ON t.rulebook_id = d.rulebook_id
 	    AND t.code = d.type_code
@@ -1226,7 +1237,9 @@ LANGUAGE sql STABLE AS $$
 	UNION ALL
 	SELECT 'nominee', coalesce(p.code, ''), coalesce(p.full_name, ''),
 	    n.title_code, rt.name, n.summary, rt.decided_by,
-	    coalesce(w.decision_number, ''), n.source
+	    coalesce(w.decision_number, ''), n.source,
+	    coalesce(w.achievement_from::text, ''),
+	    coalesce(w.achievement_to::text, '')
 	FROM nominees n
 	JOIN dossiers d ON d.id = n.dossier_id
 	JOIN rulebook_titles rt ON rt.rulebook_id = d.rulebook_id
@@ -1236,14 +1249,14 @@ LANGUAGE sql STABLE AS $$
 	WHERE n.dossier_id = p_dossier
 	UNION ALL
 	SELECT 'finding', f.code, f.severity, f.subject, f.message_vi, f.detail,
-	    NULL, NULL, NULL
+	    NULL, NULL, NULL, NULL, NULL
 	FROM dossier_findings f WHERE f.dossier_id = p_dossier
 	UNION ALL
 	SELECT 'decision', dd.level, dd.number, dd.decided_on::text, dd.signer,
 	    coalesce(dd.achievement_from::text, ''),
 	    coalesce(dd.achievement_to::text, ''),
 	    (SELECT count(*) FROM awards w WHERE w.decision_id = dd.id)::text,
-	    NULL
+	    NULL, NULL, NULL
 	FROM dossier_decisions dd WHERE dd.dossier_id = p_dossier
 $$;
 

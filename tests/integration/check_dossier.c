@@ -300,9 +300,14 @@ START_TEST(test_year_end_up_the_chain)
 	ck_assert_int_eq(harness_json_uint(j, "awarded", &n), 0);
 	ck_assert_uint_eq(n, 1);	/* CSTDCS */
 	harness_json_free(&j);
+	/* A period only for a nominee this level decides; then the city's. */
+	dossier_refused("Q1-DTH-002", "so", "decide", id, "--number", "1/QĐ",
+	    "--date", "2024-07-10", "--signer", "X", "--period-of",
+	    "Q1-DTH-002:CSTDCS:2022-09-01:2024-05-31", NULL);
 	j = dossier_cli_json("so", "decide", id, "--number", "789/QĐ-UBND",
 	    "--date", "2024-07-10", "--signer", "Chủ tịch UBND Thành phố",
-	    "--from", "2023-09-01", "--to", "2024-05-31", NULL);
+	    "--from", "2023-09-01", "--to", "2024-05-31", "--period-of",
+	    ":TTLDXS:2022-09-01:2024-05-31", NULL);
 	dossier_expect(j, "state", "decided");
 	ck_assert_int_eq(harness_json_uint(j, "awarded", &n), 0);
 	ck_assert_uint_eq(n, 1);	/* TTLDXS */
@@ -313,7 +318,10 @@ START_TEST(test_year_end_up_the_chain)
 	text = dossier_cli_text("ht", "--json", "dossier", "show", id);
 	ck_assert_msg(strstr(text, "\"decision\":\"25/QĐ-THĐTH\"") != NULL &&
 	    strstr(text, "\"decision\":\"456/QĐ-UBND\"") != NULL &&
-	    strstr(text, "\"decision\":\"789/QĐ-UBND\"") != NULL &&
+	    strstr(text, "\"decision\":\"789/QĐ-UBND\",\"achievement_from\":"
+	    "\"2022-09-01\",\"achievement_to\":\"2024-05-31\"") != NULL &&
+	    strstr(text, "\"decision\":\"456/QĐ-UBND\",\"achievement_from\":"
+	    "\"2023-09-01\"") != NULL &&
 	    strstr(text, "\"state\":\"decided\"") != NULL, "%s", text);
 	free(text);
 
