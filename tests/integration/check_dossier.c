@@ -511,6 +511,20 @@ START_TEST(test_bad_input_changes_nothing)
 	ck_assert_str_eq(before, after);
 	free(before);
 	free(after);
+
+	/* Hostile strings: SQL kept verbatim as text, control bytes refused. */
+	j = dossier_cli_json("ht", "dossier", "nominate", id, "--person",
+	    "Q1-DTH-003", "--title", "LDTT", "--summary",
+	    "'); DELETE FROM nominees; -- \"Tốt\"", NULL);
+	harness_json_free(&j);
+	after = dossier_cli_text("ht", "--json", "dossier", "show", id);
+	ck_assert_msg(strstr(after, "'); DELETE FROM nominees; -- \\\"Tốt\\\"")
+	    != NULL && strstr(after, "\"title\":\"CSTDCS\"") != NULL, "%s",
+	    after);
+	free(after);
+	dossier_refused("control characters", "ht", "dossier", "meeting", id,
+	    "--members", "9", "--present", "8", "--date", "2024-05-17",
+	    "--note", "a\x01b", NULL);
 }
 END_TEST
 
