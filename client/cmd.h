@@ -71,6 +71,7 @@ char			*cmds_read_file(const char *path, size_t max, size_t *len);
 /* True if argv holds -h or --help (every command accepts them). */
 bool			 cmds_wants_help(int argc, char **argv);
 
+extern const struct cmd_entry	cmd_admin_entry;
 extern const struct cmd_entry	cmd_login_entry;
 extern const struct cmd_entry	cmd_logout_entry;
 extern const struct cmd_entry	cmd_password_entry;

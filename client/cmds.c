@@ -27,6 +27,7 @@ static const struct cmd_entry *const cmds_table[] = {
 	&cmd_registrations_entry,
 	&cmd_user_entry,
 	&cmd_worker_entry,
+	&cmd_admin_entry,
 	&cmd_dossier_entry,
 	&cmd_review_entry,
 	&cmd_queue_entry,

@@ -94,6 +94,7 @@ extern const struct handler_entry	handler_queue_entry;
 extern const struct handler_entry	handler_review_entry;
 extern const struct handler_entry	handler_upload_begin_entry;
 extern const struct handler_entry	handler_upload_chunk_entry;
+extern const struct handler_entry	handler_workers_list_entry;
 extern const struct handler_entry	handler_worker_allow_entry;
 extern const struct handler_entry	handler_worker_keys_entry;
 extern const struct handler_entry	handler_worker_revoke_entry;

@@ -43,6 +43,7 @@ static const struct handler_entry *const handlers_table[] = {
 	&handler_upload_begin_entry,
 	&handler_upload_chunk_entry,
 	&handler_file_get_entry,
+	&handler_workers_list_entry,
 };
 
 #define HANDLERS_COUNT	(sizeof handlers_table / sizeof handlers_table[0])

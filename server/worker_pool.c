@@ -68,6 +68,7 @@ struct worker {
 	bool		 draining;	/* stopping: give it no more jobs */
 	int64_t		 last_seen_ms;
 	int64_t		 last_dispatch_ms;	/* least recently used goes first */
+	int64_t		 connected_at_ms;	/* wall clock, for people */
 };
 
 struct job {
@@ -414,6 +415,7 @@ worker_pool_on_ready(struct worker_pool *pool, const void *id, size_t id_len,
 		w->kinds[i] = xstrdup(ready->kinds[i]);
 	w->nkinds = ready->n_kinds;
 	w->last_seen_ms = clock_monotonic_ms();
+	w->connected_at_ms = clock_wall_ms();
 	w->next = pool->workers;
 	pool->workers = w;
 	log_info("worker %s connected (capacity %u, version %s)", w->name,
@@ -705,6 +707,41 @@ worker_pool_count(const struct worker_pool *pool)
 	for (const struct worker *w = pool->workers; w != NULL; w = w->next)
 		n++;
 	return n;
+}
+
+void
+worker_pool_describe(const struct worker_pool *pool, struct arena *a,
+    Tdkt__WorkersListReply *out)
+{
+	int64_t		 now = clock_monotonic_ms();
+	size_t		 n = worker_pool_count(pool), i = 0;
+
+	out->workers = arena_zalloc(a, (n > 0 ? n : 1) * sizeof *out->workers);
+	for (const struct worker *w = pool->workers;
+	    out->workers != NULL && w != NULL; w = w->next, i++) {
+		Tdkt__WorkerInfo	*info = arena_zalloc(a, sizeof *info);
+
+		if ((out->workers[i] = info) == NULL)
+			return;
+		tdkt__worker_info__init(info);
+		info->name = w->name;
+		info->public_key = (char *)w->key;
+		info->kinds = w->kinds;
+		info->n_kinds = w->nkinds;
+		info->capacity = w->capacity;
+		info->in_flight = w->in_flight;
+		info->done = w->done;
+		info->draining = w->draining;
+		info->connected_at_unix_ms = w->connected_at_ms;
+		info->last_seen_ms_ago = (uint32_t)(now - w->last_seen_ms);
+	}
+	out->n_workers = i;
+	for (const struct job *j = pool->jobs; j != NULL; j = j->next) {
+		if (j->worker != NULL)
+			out->jobs_running++;
+		else if (j->cb != NULL)
+			out->jobs_waiting++;
+	}
 }
 
 void

@@ -19,6 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "client.pb-c.h"
 #include "common.pb-c.h"
 
 struct server;
@@ -58,6 +59,15 @@ uint32_t		 worker_pool_count_key(const struct worker_pool *,
 
 /* Workers connected. */
 uint32_t		 worker_pool_count(const struct worker_pool *);
+
+/*
+ * Fills `out` with the connected workers, in `a` (NULL entries when the
+ * arena is spent, which the caller checks), and the jobs waiting and
+ * running.
+ */
+struct arena;
+void			 worker_pool_describe(const struct worker_pool *,
+			    struct arena *a, Tdkt__WorkersListReply *out);
 /* True if some connected worker runs jobs of `kind`. */
 bool			 worker_pool_serves(const struct worker_pool *,
 			    const char *kind);

@@ -609,6 +609,16 @@ build_file_get(Tdkt__ClientEnvelope *e, const char *user)
 	e->file_get_request = &r;
 }
 
+static void
+build_workers_list(Tdkt__ClientEnvelope *e, const char *user)
+{
+	static Tdkt__WorkersListRequest	r = TDKT__WORKERS_LIST_REQUEST__INIT;
+
+	(void)user;
+	e->body_case = TDKT__CLIENT_ENVELOPE__BODY_WORKERS_LIST_REQUEST;
+	e->workers_list_request = &r;
+}
+
 #define OFFICES	(ROLE_OFFICE_HEAD | ROLE_DEPARTMENT | ROLE_MINISTRY)
 #define SCHOOL_EDITORS	(ROLE_STAFF | ROLE_HEAD | ROLE_BLOCK_LEADER)
 #define REVIEWERS	(ROLE_HEAD | ROLE_BLOCK_LEADER | ROLE_SPECIALIST | OFFICES)
@@ -655,6 +665,7 @@ static const struct access_row access_rows[] = {
 	{ "upload_begin_request", SESSIONS, build_upload_begin },
 	{ "upload_chunk_request", SESSIONS, build_upload_chunk },
 	{ "file_get_request", SESSIONS, build_file_get },
+	{ "workers_list_request", ROLE_ADMIN, build_workers_list },
 	{ "logout_request", SESSIONS, build_logout },
 };
 #define NROWS	(sizeof access_rows / sizeof access_rows[0])

@@ -217,6 +217,42 @@ START_TEST(test_worker_events)
 }
 END_TEST
 
+/* `tdkt admin workers`: who is connected, with what, and what they did. */
+START_TEST(test_admin_workers)
+{
+	struct harness_output	 out;
+	const char		*line;
+	size_t			 lines = 0, done = 0;
+
+	h = harness_new();
+	harness_start(h, 2);
+	harness_wait_workers(h, 2);
+	ck_assert_int_eq(harness_cli(h, &out, "echo", "xin chào", NULL), 0);
+	harness_output_clear(&out);
+
+	ck_assert_int_eq(harness_cli(h, &out, "--json", "admin", "workers",
+	    NULL), 0);
+	/* One object per worker (kinds is a list: read the rest by hand). */
+	for (line = out.out; (line = strstr(line, "\"done\":")) != NULL;
+	    line++) {
+		done += strtoull(line + strlen("\"done\":"), NULL, 10);
+		lines++;
+	}
+	ck_assert_msg(strstr(out.out, "\"kinds\":[\"echo\"") != NULL &&
+	    strstr(out.out, "\"jobs_waiting\":0") != NULL &&
+	    strstr(out.out, h->worker_keys.public_key) != NULL, "%s", out.out);
+	ck_assert_uint_eq(lines, 2);
+	ck_assert_uint_eq(done, 1);
+	harness_output_clear(&out);
+
+	/* The table for people names its columns in Vietnamese. */
+	ck_assert_int_eq(harness_cli(h, &out, "admin", "workers", NULL), 0);
+	ck_assert_msg(strstr(out.out, "Tiến trình xử lý đang kết nối: 2") !=
+	    NULL && strstr(out.out, "Đã xong") != NULL, "%s", out.out);
+	harness_output_clear(&out);
+}
+END_TEST
+
 static Suite *
 workers_suite(void)
 {
@@ -233,6 +269,7 @@ workers_suite(void)
 	tc = tcase_create("events");
 	tcase_add_checked_fixture(tc, NULL, workers_teardown);
 	tcase_add_test(tc, test_worker_events);
+	tcase_add_test(tc, test_admin_workers);
 	suite_add_tcase(s, tc);
 
 	return s;
