@@ -413,8 +413,10 @@ db_dossier_findings(struct db *db, struct arena *a, uint64_t dossier_id,
 
 	call->findings_cb = cb;
 	snprintf(id, sizeof id, "%" PRIu64, dossier_id);
-	db_query(db, "SELECT * FROM dossier_parts(id_or_null($1))"
-	    " WHERE kind = 'finding'", 1, params, db_dossier_findings_done, call);
+	/* The rows of dossier_parts() for findings, without the other parts. */
+	db_query(db, "SELECT 'finding', code, severity, subject, message_vi,"
+	    " detail FROM dossier_findings WHERE dossier_id = id_or_null($1)"
+	    " ORDER BY seq", 1, params, db_dossier_findings_done, call);
 }
 
 static void
