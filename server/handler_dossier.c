@@ -33,6 +33,8 @@
 #define DOSSIER_MAX_NOMINEES	5000
 #define DOSSIER_JSON_MAX	(32 * 1024 * 1024)
 
+/* Roles of the unit's own people, who prepare its dossiers. */
+#define DOSSIER_EDITORS		(ROLE_HEAD | ROLE_STAFF | ROLE_BLOCK_LEADER)
 /* Roles that review at a level (specialists of the school's level). */
 #define DOSSIER_REVIEWERS	(ROLE_HEAD | ROLE_BLOCK_LEADER | ROLE_SPECIALIST | \
 				 ROLE_OFFICE_HEAD | ROLE_DEPARTMENT | ROLE_MINISTRY)
@@ -385,7 +387,7 @@ const struct handler_entry handler_dossier_new_entry = {
 	.name = "dossier-new",
 	.body_case = TDKT__CLIENT_ENVELOPE__BODY_DOSSIER_NEW_REQUEST,
 	.flags = HANDLER_NEEDS_DB,
-	.roles = ROLE_HEAD | ROLE_STAFF | ROLE_BLOCK_LEADER,
+	.roles = DOSSIER_EDITORS,
 	.target = AUTH_TARGET_UNIT,
 	.target_key = dossier_new_target,
 	.exec = dossier_new_exec,
@@ -438,7 +440,7 @@ const struct handler_entry handler_dossier_attach_entry = {
 	.name = "dossier-attach",
 	.body_case = TDKT__CLIENT_ENVELOPE__BODY_DOSSIER_ATTACH_REQUEST,
 	.flags = HANDLER_NEEDS_DB,
-	.roles = ROLE_HEAD | ROLE_STAFF | ROLE_BLOCK_LEADER,
+	.roles = DOSSIER_EDITORS,
 	.target = AUTH_TARGET_DOSSIER,
 	.target_key = handlers_dossier_target,
 	.exec = dossier_attach_exec,
@@ -516,7 +518,7 @@ const struct handler_entry handler_dossier_nominate_entry = {
 	.name = "dossier-nominate",
 	.body_case = TDKT__CLIENT_ENVELOPE__BODY_DOSSIER_NOMINATE_REQUEST,
 	.flags = HANDLER_NEEDS_DB,
-	.roles = ROLE_HEAD | ROLE_STAFF | ROLE_BLOCK_LEADER,
+	.roles = DOSSIER_EDITORS,
 	.target = AUTH_TARGET_DOSSIER,
 	.target_key = handlers_dossier_target,
 	.exec = dossier_nominate_exec,
@@ -561,7 +563,7 @@ const struct handler_entry handler_dossier_meeting_entry = {
 	.name = "dossier-meeting",
 	.body_case = TDKT__CLIENT_ENVELOPE__BODY_DOSSIER_MEETING_REQUEST,
 	.flags = HANDLER_NEEDS_DB,
-	.roles = ROLE_HEAD | ROLE_STAFF | ROLE_BLOCK_LEADER,
+	.roles = DOSSIER_EDITORS,
 	.target = AUTH_TARGET_DOSSIER,
 	.target_key = handlers_dossier_target,
 	.exec = dossier_meeting_exec,
