@@ -158,6 +158,8 @@ db_free(struct db **dbp)
 
 	if (db == NULL)
 		return;
+	/* Queries the callbacks make now fail at once too. */
+	db->state = DB_DISCONNECTED;
 	db_fail_all(db, "the server is shutting down");
 	if (db->result != NULL)
 		PQclear(db->result);

@@ -1,9 +1,10 @@
 /*
  * handler_echo.c - `tdkt echo`: a round trip through a worker.
  *
- * The text goes to a worker as an `echo` job and comes back; the reply names
- * the worker. It exercises the whole job path (credit, leases, results and
- * acknowledgements) with nothing else in the way.
+ * The text goes to a worker as a durable `echo` job and comes back; the
+ * reply names the worker. It exercises the whole job path (the queue in
+ * PostgreSQL, credit, leases, results and acknowledgements) with nothing
+ * else in the way.
  */
 #include <string.h>
 
@@ -12,6 +13,7 @@
 #include "server.h"
 #include "version.h"
 #include "wire.h"
+#include "job_queue.h"
 #include "worker_pool.h"
 
 #define ECHO_MAX_TEXT		(64 * 1024)
@@ -79,7 +81,7 @@ echo_exec(struct request *req)
 		    "the echo job does not fit the request's memory budget");
 		return;
 	}
-	worker_pool_submit(req->server->pool, "echo", payload, len,
+	job_queue_submit(req->server->jobs, "echo", payload, len,
 	    req->server->conf->jobs_timeout_ms + in->delay_ms, echo_done, req);
 }
 

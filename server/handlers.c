@@ -44,6 +44,9 @@ static const struct handler_entry *const handlers_table[] = {
 	&handler_upload_chunk_entry,
 	&handler_file_get_entry,
 	&handler_workers_list_entry,
+	&handler_jobs_list_entry,
+	&handler_job_show_entry,
+	&handler_job_act_entry,
 };
 
 #define HANDLERS_COUNT	(sizeof handlers_table / sizeof handlers_table[0])

@@ -30,6 +30,7 @@
 #include "server.h"
 #include "sig.h"
 #include "sock.h"
+#include "job_queue.h"
 #include "worker_pool.h"
 #include "xmalloc.h"
 #include "zap.h"
@@ -165,6 +166,7 @@ server_new(const struct server_config *conf, char **cause)
 	    (size_t)conf->auth_max_pending_hashes, &cost, cause)) == NULL)
 		goto fail;
 	s->pool = worker_pool_new(s);
+	s->jobs = job_queue_new(s);
 	if (server_load_key(conf, &kp, cause) < 0)
 		goto fail;
 	if (server_open_socket(s, &s->clients, ZMQ_ROUTER, conf->listen_clients,
@@ -228,6 +230,7 @@ server_run(struct server *s)
 			db_tick(s->db, now);
 			worker_keys_tick(s, now);
 			worker_pool_tick(s->pool, now);
+			job_queue_tick(s->jobs, now);
 			last_tick = now;
 		}
 		if (s->stopping &&
@@ -246,11 +249,14 @@ server_free(struct server **sp)
 		return;
 	/*
 	 * These answer what is still pending, so the sockets must still be
-	 * open; password checks first, as their callbacks may query.
+	 * open; password checks first, as their callbacks may query. The
+	 * database's callbacks reach the job queue, and its callbacks the
+	 * pool, so each goes before what it calls.
 	 */
 	passwords_free(&s->passwords);
-	worker_pool_free(&s->pool);
 	db_free(&s->db);
+	job_queue_free(&s->jobs);
+	worker_pool_free(&s->pool);
 	sock_close(&s->clients);
 	sock_close(&s->workers);
 	sock_close(&s->events);

@@ -13,7 +13,8 @@
  *   passwords.c       Argon2id hashing threads, off the loop
  *   zap.c             the ZAP handler: who may open a CURVE connection
  *   worker_keys.c     the workers' allow-list, kept in step with the database
- *   worker_pool.c     the workers' ROUTER: registry, heartbeats, credit, jobs
+ *   worker_pool.c     the workers' ROUTER: registry, heartbeats, credit
+ *   job_queue.c       durable jobs: claims, leases, results, rescue, pruning
  *   events.c          the PUB socket of live events
  *   db*.c             PostgreSQL: the only files that see libpq
  */
@@ -28,6 +29,7 @@
 
 struct db;
 struct db_embedded;
+struct job_queue;
 struct passwords;
 struct worker_pool;
 struct zap;
@@ -42,6 +44,7 @@ struct server {
 	struct db_embedded	*embedded;	/* NULL with database.url */
 	struct db		*db;
 	struct worker_pool	*pool;
+	struct job_queue	*jobs;
 	struct zap		*zap;
 	struct passwords	*passwords;
 	int64_t			 worker_keys_refreshed_ms;

@@ -75,6 +75,31 @@ const struct cfg_option server_config_options[] = {
 	  3600000, NULL,
 	  "How long a job a client waits for (such as echo) may wait for a "
 	  "worker and run before the client is told it timed out.", 0 },
+	{ "jobs.lease_ms", CFG_INT, OPT(jobs_lease_ms), "15000", 3000, 600000,
+	  NULL,
+	  "A job's lease in PostgreSQL, renewed every third of it while its "
+	  "worker is heard from. When this server dies with its workers, their "
+	  "jobs are rescued this long after the last renewal.", 0 },
+	{ "jobs.poll_ms", CFG_INT, OPT(jobs_poll_ms), "250", 20, 60000, NULL,
+	  "How often the server looks for jobs that fell due (timers, back-offs, "
+	  "jobs other servers queued); jobs it queues itself go out at once.",
+	  0 },
+	{ "jobs.claim_batch", CFG_INT, OPT(jobs_claim_batch), "64", 1, 1000, NULL,
+	  "Most jobs leased to one worker in one transaction (never more than "
+	  "its free capacity).", 0 },
+	{ "jobs.keep_done_minutes", CFG_INT, OPT(jobs_keep_done_minutes), "60",
+	  0, 10080, NULL,
+	  "How long finished jobs stay in the queue's table, for `tdkt admin "
+	  "jobs`, before they move to the history (which keeps no payload).",
+	  0 },
+	{ "jobs.keep_history_days", CFG_INT, OPT(jobs_keep_history_days), "400",
+	  1, 3650, NULL,
+	  "How long the history of finished jobs is kept; its unique keys are "
+	  "what stops a reminder from going out twice.", 0 },
+	{ "jobs.keep_keys_days", CFG_INT, OPT(jobs_keep_keys_days), "30", 1, 3650,
+	  NULL,
+	  "How long a client's idempotency keys are remembered; a retry older "
+	  "than this is taken for a new request.", 0 },
 	{ "shutdown.grace_ms", CFG_INT, OPT(shutdown_grace_ms), "5000", 0, 600000,
 	  NULL,
 	  "On SIGTERM or SIGINT, how long requests in progress may take to "

@@ -27,6 +27,12 @@ struct server_config {
 	int64_t	 workers_heartbeat_ms;
 	int64_t	 workers_liveness;
 	int64_t	 jobs_timeout_ms;
+	int64_t	 jobs_lease_ms;
+	int64_t	 jobs_poll_ms;
+	int64_t	 jobs_claim_batch;
+	int64_t	 jobs_keep_done_minutes;
+	int64_t	 jobs_keep_history_days;
+	int64_t	 jobs_keep_keys_days;
 	int64_t	 shutdown_grace_ms;
 	char	*security_key_file;
 	int64_t	 auth_session_ttl_s;

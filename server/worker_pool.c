@@ -1,32 +1,27 @@
 /*
- * worker_pool.c - worker registry, heartbeats, credit and job dispatch; see
+ * worker_pool.c - worker registry, heartbeats and credit; see
  * worker_pool.h.
  *
  * DESIGN NOTES
  *
- * A job's states and the functions that move it:
+ * A worker's life in the pool:
  *
- *             worker_pool_dispatch                 worker_pool_on_result
- *   QUEUED ------------------------> RUNNING -----------------------------> done
- *     ^  \                            |   |      (lease token matches)
- *     |   \ worker_pool_expire        |   | worker_pool_expire: the requester
- *     |    +-> done (timeout)         |   | is told, the job stays ABANDONED
- *     |                               |   v until its worker answers or dies
- *     +-------------------------------+  ABANDONED --> freed
- *        worker_pool_remove_worker (requeued, attempts + 1)
+ *   Ready ──▶ registered (session N) ──▶ Disconnect, a send that finds
+ *              │   ▲                      its connection gone, silence for
+ *              │   │ Heartbeat, Result    `liveness` heartbeats, a revoked
+ *              └───┘                      key ──▶ worker_pool_remove_worker
+ *                                         ──▶ job_queue_worker_gone
  *
  * Invariants:
- * 1. w->in_flight == number of jobs (running or abandoned) held by w; the
- *    pool sends w a job only while both it and what w itself reports
- *    running (w->busy: jobs from before a reconnect count too) are below
- *    w->capacity.
- * 2. A result is accepted only under the job's current lease token, which
- *    only the worker holding the job knows (also after it reconnected);
- *    anything else is acknowledged and dropped.
- * 3. A job's callback runs exactly once; after it, cb is NULL.
+ * 1. w->in_flight counts the job queue's leases of w's session: +1 when a
+ *    job is sent or adopted, -1 when the queue ends the lease.
+ * 2. The pool offers w for a claim only while both in_flight and what w
+ *    itself reports running (w->busy: jobs from before a reconnect count
+ *    too) are below w->capacity.
+ * 3. Every Result, from a registered worker or not, goes to the job queue,
+ *    which decides under the lease token whether it counts; only the job
+ *    queue acknowledges.
  */
-#include <sys/random.h>
-
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,7 +31,9 @@
 
 #include "clock.h"
 #include "curve.h"
+#include "db_jobs.h"
 #include "events.h"
+#include "job_queue.h"
 #include "log.h"
 #include "server.h"
 #include "sock.h"
@@ -47,7 +44,6 @@
 #include "zap.h"
 
 #define WORKER_POOL_BATCH		256
-#define WORKER_POOL_MAX_ATTEMPTS	3
 #define WORKER_POOL_MAX_CAPACITY	1024
 #define WORKER_POOL_MAX_KINDS		64
 #define WORKER_POOL_MAX_NAME		128
@@ -55,12 +51,13 @@
 
 struct worker {
 	struct worker	*next;
+	uint64_t	 session;
 	unsigned char	 id[WORKER_POOL_ID_MAX];
 	size_t		 id_len;
 	char		*name;
 	char		 key[CURVE_KEY_LEN + 1];	/* "" without CURVE */
 	uint32_t	 capacity;
-	uint32_t	 in_flight;	/* jobs of ours it holds */
+	uint32_t	 in_flight;	/* the job queue's leases it holds */
 	uint32_t	 busy;		/* jobs it says it runs (Ready, Heartbeat) */
 	char		**kinds;
 	size_t		 nkinds;
@@ -71,30 +68,13 @@ struct worker {
 	int64_t		 connected_at_ms;	/* wall clock, for people */
 };
 
-struct job {
-	struct job	*next;
-	uint64_t	 id;
-	char		 lease_token[33];
-	char		*kind;
-	void		*payload;
-	size_t		 len;
-	struct worker	*worker;	/* NULL while queued */
-	int64_t		 deadline_ms;
-	uint32_t	 attempts;
-	worker_job_cb	*cb;		/* NULL once the requester has been told */
-	void		*arg;
-};
-
 struct worker_pool {
 	struct server	*server;
 	struct worker	*workers;
-	struct job	*jobs;		/* in submission order */
-	uint64_t	 next_job_id;
+	uint64_t	 next_session;
 	int64_t		 last_heartbeat_ms;
 	struct arena	*arena;		/* for unpacking one message at a time */
 };
-
-static void	worker_pool_dispatch(struct worker_pool *);
 
 struct worker_pool *
 worker_pool_new(struct server *s)
@@ -103,7 +83,7 @@ worker_pool_new(struct server *s)
 
 	pool = xcalloc(1, sizeof *pool);
 	pool->server = s;
-	pool->next_job_id = 1;
+	pool->next_session = 1;
 	/*
 	 * Room to unpack any message the socket lets through: a result the
 	 * pool could not read would come back again after every reconnect.
@@ -165,61 +145,12 @@ worker_pool_publish(struct worker_pool *pool, Tdkt__WorkerEvent__Kind kind,
 	events_publish(pool->server->events, EVENTS_TOPIC_WORKER, &ev);
 }
 
-/* Runs the job's callback once, if the requester still waits. */
-static void
-worker_pool_finish(struct job *job, const struct job_outcome *out)
-{
-	worker_job_cb	*cb = job->cb;
-
-	if (cb == NULL)
-		return;
-	job->cb = NULL;
-	cb(job->arg, out);
-}
-
-static void
-worker_pool_fail(struct job *job, Tdkt__ErrorCode code, const char *detail)
-{
-	struct job_outcome	out = {
-		.job_id = job->id, .ok = 0, .code = code, .detail = detail,
-		.worker_name = job->worker != NULL ? job->worker->name : NULL,
-	};
-
-	worker_pool_finish(job, &out);
-}
-
-static void
-worker_pool_unlink_job(struct worker_pool *pool, struct job *job)
-{
-	struct job	**pp;
-
-	for (pp = &pool->jobs; *pp != NULL; pp = &(*pp)->next) {
-		if (*pp == job) {
-			*pp = job->next;
-			break;
-		}
-	}
-	free(job->kind);
-	free(job->payload);
-	free(job);
-}
-
 static struct worker *
 worker_pool_find_worker(struct worker_pool *pool, const void *id, size_t id_len)
 {
 	for (struct worker *w = pool->workers; w != NULL; w = w->next) {
 		if (w->id_len == id_len && memcmp(w->id, id, id_len) == 0)
 			return w;
-	}
-	return NULL;
-}
-
-static struct job *
-worker_pool_find_job(struct worker_pool *pool, uint64_t id)
-{
-	for (struct job *j = pool->jobs; j != NULL; j = j->next) {
-		if (j->id == id)
-			return j;
 	}
 	return NULL;
 }
@@ -234,16 +165,12 @@ worker_pool_free_worker(struct worker *w)
 	free(w);
 }
 
-/*
- * Takes `w` out of the pool; its jobs go back to the queue, unless they were
- * abandoned or have been tried too often. The caller dispatches afterwards.
- */
+/* Takes `w` out of the pool; the job queue takes its leases back. */
 static void
 worker_pool_remove_worker(struct worker_pool *pool, struct worker *w,
     Tdkt__WorkerEvent__Kind why)
 {
 	struct worker	**pp;
-	struct job	*j, *next;
 
 	log_info("worker %s %s", w->name,
 	    why == TDKT__WORKER_EVENT__KIND__KIND_LOST ? "lost (no heartbeat)" :
@@ -254,21 +181,7 @@ worker_pool_remove_worker(struct worker_pool *pool, struct worker *w,
 			break;
 		}
 	}
-	for (j = pool->jobs; j != NULL; j = next) {
-		next = j->next;
-		if (j->worker != w)
-			continue;
-		j->worker = NULL;
-		if (j->cb == NULL)
-			worker_pool_unlink_job(pool, j);
-		else if (j->attempts >= WORKER_POOL_MAX_ATTEMPTS) {
-			worker_pool_fail(j, TDKT__ERROR_CODE__ERROR_CODE_JOB_FAILED,
-			    "the job's workers were lost too many times");
-			worker_pool_unlink_job(pool, j);
-		} else
-			log_info("job %llu goes back to the queue",
-			    (unsigned long long)j->id);
-	}
+	job_queue_worker_gone(pool->server->jobs, w->session, w->name);
 	worker_pool_publish(pool, why, w);
 	worker_pool_free_worker(w);
 }
@@ -283,103 +196,102 @@ worker_pool_has_kind(const struct worker *w, const char *kind)
 	return false;
 }
 
-/* The least recently used worker with credit for `kind`, or NULL. */
 static struct worker *
-worker_pool_pick(struct worker_pool *pool, const char *kind)
+worker_pool_find_session(struct worker_pool *pool, uint64_t session)
+{
+	for (struct worker *w = pool->workers; w != NULL; w = w->next) {
+		if (w->session == session)
+			return w;
+	}
+	return NULL;
+}
+
+static uint32_t
+worker_pool_credit(const struct worker *w)
+{
+	uint32_t	used = w->in_flight > w->busy ? w->in_flight : w->busy;
+
+	if (w->draining || used >= w->capacity)
+		return 0;
+	return w->capacity - used;
+}
+
+bool
+worker_pool_next_free(struct worker_pool *pool, struct worker_slot *slot)
 {
 	struct worker	*best = NULL;
 
 	for (struct worker *w = pool->workers; w != NULL; w = w->next) {
-		if (w->draining || w->in_flight >= w->capacity ||
-		    w->busy >= w->capacity || !worker_pool_has_kind(w, kind))
+		if (worker_pool_credit(w) == 0)
 			continue;
 		if (best == NULL || w->last_dispatch_ms < best->last_dispatch_ms)
 			best = w;
 	}
-	return best;
+	if (best == NULL)
+		return false;
+	slot->session = best->session;
+	slot->name = best->name;
+	slot->kinds = best->kinds;
+	slot->nkinds = best->nkinds;
+	slot->credit = worker_pool_credit(best);
+	return true;
 }
 
-static void
-worker_pool_new_lease(struct job *job)
+int
+worker_pool_send_job(struct worker_pool *pool, uint64_t session,
+    const struct db_job_lease *lease)
 {
-	unsigned char	raw[16];
+	Tdkt__WorkerEnvelope	 env = TDKT__WORKER_ENVELOPE__INIT;
+	Tdkt__Job		 msg = TDKT__JOB__INIT;
+	struct worker		*w;
 
-	if (getrandom(raw, sizeof raw, 0) != (ssize_t)sizeof raw)
-		fatal("could not read random bytes for a lease token");
-	for (size_t i = 0; i < sizeof raw; i++)
-		snprintf(job->lease_token + 2 * i, 3, "%02x", raw[i]);
-}
-
-static void
-worker_pool_dispatch(struct worker_pool *pool)
-{
-	int64_t	now = clock_monotonic_ms();
-
-again:
-	for (struct job *j = pool->jobs; j != NULL; j = j->next) {
-		Tdkt__WorkerEnvelope	 env = TDKT__WORKER_ENVELOPE__INIT;
-		Tdkt__Job		 msg = TDKT__JOB__INIT;
-		struct worker		*w;
-
-		if (j->worker != NULL || j->cb == NULL)
-			continue;
-		if ((w = worker_pool_pick(pool, j->kind)) == NULL)
-			continue;
-		worker_pool_new_lease(j);
-		j->attempts++;
-		msg.job_id = j->id;
-		msg.lease_token = j->lease_token;
-		msg.kind = j->kind;
-		msg.payload.data = j->payload;
-		msg.payload.len = j->len;
-		msg.timeout_ms = j->deadline_ms > now ?
-		    (uint32_t)(j->deadline_ms - now) : 0;
-		env.version = TDKT_PROTOCOL_VERSION;
-		env.body_case = TDKT__WORKER_ENVELOPE__BODY_JOB;
-		env.job = &msg;
-		if (wire_send(pool->server->workers, w->id, w->id_len,
-		    &env.base) < 0) {
-			log_info("could not hand job %llu to worker %s: %s",
-			    (unsigned long long)j->id, w->name,
-			    zmq_strerror(errno));
-			j->attempts--;
-			if (errno == EHOSTUNREACH) {
-				/* Gone without a word; its jobs were requeued. */
-				worker_pool_remove_worker(pool, w,
-				    TDKT__WORKER_EVENT__KIND__KIND_DISCONNECTED);
-				goto again;
-			}
-			continue;
-		}
-		j->worker = w;
-		w->in_flight++;
-		w->last_dispatch_ms = now;
-		log_debug("job %llu (%s) to worker %s", (unsigned long long)j->id,
-		    j->kind, w->name);
+	if ((w = worker_pool_find_session(pool, session)) == NULL)
+		return -1;
+	msg.job_id = lease->id;
+	msg.lease_token = (char *)lease->lease_token;
+	msg.kind = (char *)lease->kind;
+	msg.payload.data = (uint8_t *)lease->payload;
+	msg.payload.len = lease->len;
+	msg.timeout_ms = lease->timeout_ms;
+	env.body_case = TDKT__WORKER_ENVELOPE__BODY_JOB;
+	env.job = &msg;
+	if (worker_pool_send(pool, w, &env) < 0) {
+		log_info("could not hand job %llu to worker %s: %s",
+		    (unsigned long long)lease->id, w->name, zmq_strerror(errno));
+		if (errno == EHOSTUNREACH)	/* gone without a word */
+			worker_pool_remove_worker(pool, w,
+			    TDKT__WORKER_EVENT__KIND__KIND_DISCONNECTED);
+		return -1;
 	}
+	w->in_flight++;
+	w->last_dispatch_ms = clock_monotonic_ms();
+	log_debug("job %llu (%s) to worker %s", (unsigned long long)lease->id,
+	    lease->kind, w->name);
+	return 0;
 }
 
-uint64_t
-worker_pool_submit(struct worker_pool *pool, const char *kind,
-    const void *payload, size_t len, int64_t timeout_ms, worker_job_cb *cb,
-    void *arg)
+bool
+worker_pool_hold(struct worker_pool *pool, uint64_t session)
 {
-	struct job	*job, **pp;
+	struct worker	*w = worker_pool_find_session(pool, session);
 
-	job = xcalloc(1, sizeof *job);
-	job->id = pool->next_job_id++;
-	job->kind = xstrdup(kind);
-	job->payload = xmalloc(len);
-	memcpy(job->payload, payload, len);
-	job->len = len;
-	job->deadline_ms = clock_monotonic_ms() + timeout_ms;
-	job->cb = cb;
-	job->arg = arg;
-	for (pp = &pool->jobs; *pp != NULL; pp = &(*pp)->next)
-		;
-	*pp = job;
-	worker_pool_dispatch(pool);
-	return job->id;
+	if (w == NULL)
+		return false;
+	w->in_flight++;
+	return true;
+}
+
+void
+worker_pool_release(struct worker_pool *pool, uint64_t session)
+{
+	struct worker	*w = worker_pool_find_session(pool, session);
+
+	if (w == NULL)
+		return;
+	if (w->in_flight > 0)
+		w->in_flight--;
+	if (w->busy > 0)
+		w->busy--;	/* until its next heartbeat says */
 }
 
 static void
@@ -390,6 +302,7 @@ worker_pool_on_ready(struct worker_pool *pool, const void *id, size_t id_len,
 
 	if (ready->capacity < 1 || ready->capacity > WORKER_POOL_MAX_CAPACITY ||
 	    ready->n_kinds < 1 || ready->n_kinds > WORKER_POOL_MAX_KINDS ||
+	    ready->n_held > WORKER_POOL_MAX_CAPACITY ||
 	    strlen(ready->name) > WORKER_POOL_MAX_NAME || id_len > sizeof w->id) {
 		log_warnx("refused worker \"%.*s\": capacity %u, %zu kinds",
 		    WORKER_POOL_MAX_NAME, ready->name, ready->capacity,
@@ -404,6 +317,7 @@ worker_pool_on_ready(struct worker_pool *pool, const void *id, size_t id_len,
 		    TDKT__WORKER_EVENT__KIND__KIND_DISCONNECTED);
 	}
 	w = xcalloc(1, sizeof *w);
+	w->session = pool->next_session++;
 	memcpy(w->id, id, id_len);
 	w->id_len = id_len;
 	w->name = xstrdup(ready->name[0] != '\0' ? ready->name : "(unnamed)");
@@ -421,74 +335,45 @@ worker_pool_on_ready(struct worker_pool *pool, const void *id, size_t id_len,
 	log_info("worker %s connected (capacity %u, version %s)", w->name,
 	    w->capacity, ready->worker_version);
 	worker_pool_publish(pool, TDKT__WORKER_EVENT__KIND__KIND_CONNECTED, w);
-	worker_pool_dispatch(pool);
+	job_queue_adopt(pool->server->jobs, w->session, w->name, ready->held,
+	    ready->n_held);
+	job_queue_poke(pool->server->jobs);
 }
 
-static void
-worker_pool_ack(struct worker_pool *pool, const void *id, size_t id_len,
-    const Tdkt__Result *r)
+void
+worker_pool_ack(struct worker_pool *pool, const void *routing_id,
+    size_t id_len, uint64_t job_id, const char *lease_token)
 {
 	Tdkt__WorkerEnvelope	env = TDKT__WORKER_ENVELOPE__INIT;
 	Tdkt__Ack		ack = TDKT__ACK__INIT;
 
-	ack.job_id = r->job_id;
-	ack.lease_token = r->lease_token;
+	ack.job_id = job_id;
+	ack.lease_token = (char *)lease_token;
 	env.body_case = TDKT__WORKER_ENVELOPE__BODY_ACK;
 	env.ack = &ack;
-	worker_pool_send_to_id(pool, id, id_len, &env);
+	/* A worker that reconnected since sends the result again. */
+	worker_pool_send_to_id(pool, routing_id, id_len, &env);
 }
 
+/* `w` is NULL for a sender that is not registered (see on_message). */
 static void
 worker_pool_on_result(struct worker_pool *pool, struct worker *w,
-    const Tdkt__Result *r)
+    const void *id, size_t id_len, const Tdkt__Result *r)
 {
-	struct job		*job = worker_pool_find_job(pool, r->job_id);
-	struct job_outcome	 out = { .job_id = r->job_id, .worker_name = w->name };
-
-	/* Acknowledge first: whatever we decide, the worker may drop it. */
-	worker_pool_ack(pool, w->id, w->id_len, r);
-	/*
-	 * The lease token is the fence, not the connection: a worker that
-	 * reconnected (a new routing id) still holds the token of the job it
-	 * ran, and only it does.
-	 */
-	if (job == NULL || job->worker == NULL ||
-	    strcmp(job->lease_token, r->lease_token) != 0) {
-		log_info("dropped a late result for job %llu from worker %s",
-		    (unsigned long long)r->job_id, w->name);
+	job_queue_on_result(pool->server->jobs, w != NULL ? w->session : 0,
+	    w != NULL ? w->name : "(unregistered)", id, id_len, r);
+	if (w == NULL)
 		return;
-	}
-	job->worker->in_flight--;
-	if (w->busy > 0)
-		w->busy--;	/* until its next heartbeat says */
 	if (r->handed_back) {
 		/*
-		 * Given back unrun (the worker is stopping or full): no
-		 * attempt, and no more jobs for it until it says otherwise.
+		 * Given back unrun (the worker is stopping or full): no more
+		 * jobs for it until its next heartbeat says otherwise.
 		 */
 		w->busy = w->capacity;
-		if (job->cb == NULL)
-			worker_pool_unlink_job(pool, job);
-		else {
-			job->worker = NULL;
-			job->attempts--;
-		}
-		worker_pool_dispatch(pool);
 		return;
 	}
 	w->done++;
-	out.ok = r->ok;
-	if (r->ok) {
-		out.payload = r->payload.data;
-		out.len = r->payload.len;
-	} else {
-		out.code = r->error != NULL ? r->error->code :
-		    TDKT__ERROR_CODE__ERROR_CODE_JOB_FAILED;
-		out.detail = r->error != NULL ? r->error->detail : "the job failed";
-	}
-	worker_pool_finish(job, &out);
-	worker_pool_unlink_job(pool, job);
-	worker_pool_dispatch(pool);
+	job_queue_dispatch(pool->server->jobs);
 }
 
 static void
@@ -544,12 +429,13 @@ worker_pool_on_message(struct worker_pool *pool, struct sock_message *m)
 	}
 	if (w == NULL) {
 		/*
-		 * A worker we do not know (we restarted, or declared it dead):
-		 * acknowledge a result it holds, since no job of ours waits for
-		 * it, and make it announce itself again.
+		 * A worker we do not know (we declared it dead, or it has not
+		 * said Ready since we restarted): its result may still be
+		 * current, which only the lease can tell. Either way it must
+		 * announce itself again.
 		 */
 		if (env->body_case == TDKT__WORKER_ENVELOPE__BODY_RESULT)
-			worker_pool_ack(pool, id, id_len, env->result);
+			worker_pool_on_result(pool, NULL, id, id_len, env->result);
 		if (env->body_case != TDKT__WORKER_ENVELOPE__BODY_DISCONNECT)
 			worker_pool_send_disconnect(pool, id, id_len,
 			    "unknown worker; send Ready");
@@ -562,15 +448,14 @@ worker_pool_on_message(struct worker_pool *pool, struct sock_message *m)
 			log_info("worker %s is stopping", w->name);
 		w->draining = env->heartbeat->draining;
 		w->busy = env->heartbeat->in_flight;
-		worker_pool_dispatch(pool);
+		job_queue_dispatch(pool->server->jobs);
 		break;
 	case TDKT__WORKER_ENVELOPE__BODY_RESULT:
-		worker_pool_on_result(pool, w, env->result);
+		worker_pool_on_result(pool, w, id, id_len, env->result);
 		break;
 	case TDKT__WORKER_ENVELOPE__BODY_DISCONNECT:
 		worker_pool_remove_worker(pool, w,
 		    TDKT__WORKER_EVENT__KIND__KIND_DISCONNECTED);
-		worker_pool_dispatch(pool);
 		break;
 	default:
 		log_info("ignored a worker message of type %d from %s",
@@ -583,7 +468,6 @@ void
 worker_pool_cut_off_disallowed(struct worker_pool *pool)
 {
 	struct worker	*w, *next;
-	bool		 removed = false;
 
 	for (w = pool->workers; w != NULL; w = next) {
 		next = w->next;
@@ -596,10 +480,7 @@ worker_pool_cut_off_disallowed(struct worker_pool *pool)
 		    "this worker's key has been revoked");
 		worker_pool_remove_worker(pool, w,
 		    TDKT__WORKER_EVENT__KIND__KIND_DISCONNECTED);
-		removed = true;
 	}
-	if (removed)
-		worker_pool_dispatch(pool);
 }
 
 uint32_t
@@ -629,24 +510,6 @@ worker_pool_handle_input(struct worker_pool *pool)
 		if (m.nframes >= 1)
 			worker_pool_on_message(pool, &m);
 		sock_message_close(&m);
-	}
-}
-
-/* Tells requesters whose jobs ran out of time; drops queued ones. */
-static void
-worker_pool_expire(struct worker_pool *pool, int64_t now)
-{
-	struct job	*j, *next;
-
-	for (j = pool->jobs; j != NULL; j = next) {
-		next = j->next;
-		if (j->cb == NULL || now < j->deadline_ms)
-			continue;
-		worker_pool_fail(j, TDKT__ERROR_CODE__ERROR_CODE_TIMEOUT,
-		    j->worker == NULL ? "no worker was available for the job" :
-		    "the worker did not finish the job in time");
-		if (j->worker == NULL)
-			worker_pool_unlink_job(pool, j);
 	}
 }
 
@@ -685,8 +548,6 @@ worker_pool_tick(struct worker_pool *pool, int64_t now)
 		}
 		pool->last_heartbeat_ms = now;
 	}
-	worker_pool_expire(pool, now);
-	worker_pool_dispatch(pool);
 }
 
 bool
@@ -736,12 +597,8 @@ worker_pool_describe(const struct worker_pool *pool, struct arena *a,
 		info->last_seen_ms_ago = (uint32_t)(now - w->last_seen_ms);
 	}
 	out->n_workers = i;
-	for (const struct job *j = pool->jobs; j != NULL; j = j->next) {
-		if (j->worker != NULL)
-			out->jobs_running++;
-		else if (j->cb != NULL)
-			out->jobs_waiting++;
-	}
+	for (const struct worker *w = pool->workers; w != NULL; w = w->next)
+		out->jobs_running += w->in_flight;
 }
 
 void
@@ -752,12 +609,6 @@ worker_pool_free(struct worker_pool **poolp)
 
 	if (pool == NULL)
 		return;
-	while (pool->jobs != NULL) {
-		worker_pool_fail(pool->jobs,
-		    TDKT__ERROR_CODE__ERROR_CODE_SHUTTING_DOWN,
-		    "the server is shutting down");
-		worker_pool_unlink_job(pool, pool->jobs);
-	}
 	for (w = pool->workers; w != NULL; w = wnext) {
 		wnext = w->next;
 		worker_pool_send_disconnect(pool, w->id, w->id_len,

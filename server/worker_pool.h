@@ -1,16 +1,17 @@
 /*
- * worker_pool.h - the workers' ROUTER: who is connected, and the jobs given them.
+ * worker_pool.h - the workers' ROUTER: who is connected, their credit, and
+ * the protocol of proto/worker.proto.
  *
- * Workers announce themselves with Ready (capacity and job kinds), exchange
- * heartbeats with the server, and receive jobs. The pool never gives a worker
+ * Workers announce themselves with Ready (capacity and job kinds) and
+ * exchange heartbeats with the server. The pool never lets a worker hold
  * more jobs than its announced capacity (its credit), so no socket buffer
- * ever holds a job that could be dropped; it prefers the worker that has
- * waited longest. A worker silent for workers.liveness heartbeats is dead and
- * its jobs go back to the queue.
+ * ever holds a job that could be dropped, and offers the least recently
+ * used worker first. A worker silent for workers.liveness heartbeats, or
+ * whose connection is gone, is dead: the job queue (job_queue.h) takes its
+ * leases back. Which jobs run, and their results, are the job queue's.
  *
- * In this step jobs live in memory and exist only while a client waits for
- * them (echo); durable jobs in PostgreSQL replace the queue in a later step,
- * keeping this dispatch and lease protocol.
+ * Each connection of a worker is a session, numbered from 1; a worker that
+ * reconnects is a new session.
  */
 #ifndef TDKT_WORKER_POOL_H
 #define TDKT_WORKER_POOL_H
@@ -25,32 +26,19 @@
 struct server;
 struct worker_pool;
 
-/* How a job ended. Pointers are valid only during the callback. */
-struct job_outcome {
-	uint64_t	 job_id;
-	int		 ok;
-	const void	*payload;	/* the worker's result when ok */
-	size_t		 len;
-	Tdkt__ErrorCode	 code;		/* when !ok */
-	const char	*detail;	/* when !ok */
-	const char	*worker_name;	/* NULL if no worker ran it */
-};
-
-typedef void	worker_job_cb(void *arg, const struct job_outcome *);
-
 struct worker_pool	*worker_pool_new(struct server *);
-/* Tells workers goodbye and fails every job; NULL is allowed. */
+/* Tells workers goodbye; NULL is allowed. */
 void			 worker_pool_free(struct worker_pool **);
 
 /* Handles whatever is waiting on the workers' ROUTER. */
 void			 worker_pool_handle_input(struct worker_pool *);
-/* Heartbeats, dead workers, expired jobs, dispatch. */
+/* Heartbeats, and dead workers. */
 void			 worker_pool_tick(struct worker_pool *, int64_t now_ms);
 
 /*
  * Disconnects every worker whose CURVE key the ZAP handler no longer
- * allows (its jobs go back to the queue); workers on plain ipc:// have no
- * key and stay.
+ * allows (its leases are taken back); workers on plain ipc:// have no key
+ * and stay.
  */
 void			 worker_pool_cut_off_disallowed(struct worker_pool *);
 /* Workers connected with this key. */
@@ -62,8 +50,7 @@ uint32_t		 worker_pool_count(const struct worker_pool *);
 
 /*
  * Fills `out` with the connected workers, in `a` (NULL entries when the
- * arena is spent, which the caller checks), and the jobs waiting and
- * running.
+ * arena is spent, which the caller checks), and the jobs they run.
  */
 struct arena;
 void			 worker_pool_describe(const struct worker_pool *,
@@ -72,13 +59,33 @@ void			 worker_pool_describe(const struct worker_pool *,
 bool			 worker_pool_serves(const struct worker_pool *,
 			    const char *kind);
 
+/* A worker with credit, as a claim needs it; its pointers are the worker's. */
+struct worker_slot {
+	uint64_t	 session;
+	const char	*name;
+	char *const	*kinds;
+	size_t		 nkinds;
+	uint32_t	 credit;	/* jobs it can take now */
+};
+
+/* The least recently used worker with credit; false if there is none. */
+bool			 worker_pool_next_free(struct worker_pool *,
+			    struct worker_slot *);
 /*
- * Queues a job of `kind` with a copy of `payload`. `cb` runs exactly once:
- * with the worker's result, or an error when no worker finished it within
- * `timeout_ms` or the pool shuts down. Returns the job id.
+ * Sends a leased job to the worker of `session` and counts it in flight.
+ * Returns 0, or -1 if that worker is gone (the lease is the caller's).
  */
-uint64_t		 worker_pool_submit(struct worker_pool *, const char *kind,
-			    const void *payload, size_t len, int64_t timeout_ms,
-			    worker_job_cb *cb, void *arg);
+struct db_job_lease;
+int			 worker_pool_send_job(struct worker_pool *,
+			    uint64_t session, const struct db_job_lease *);
+/* One more job of `session` in flight; false if the session is gone. */
+bool			 worker_pool_hold(struct worker_pool *, uint64_t session);
+/* One job of `session` ended: its credit comes back. */
+void			 worker_pool_release(struct worker_pool *,
+			    uint64_t session);
+/* Acknowledges a result, once it is durable or known to be stale. */
+void			 worker_pool_ack(struct worker_pool *,
+			    const void *routing_id, size_t id_len,
+			    uint64_t job_id, const char *lease_token);
 
 #endif

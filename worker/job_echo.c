@@ -5,6 +5,7 @@
  * job that takes as long as they need.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
@@ -35,6 +36,10 @@ job_echo_run(const struct job_input *in, struct job_output *out)
 		arena_free(&a);
 		return;
 	}
+#ifdef TDKT_TEST_CLOCK
+	if (job->crash_worker)
+		raise(SIGKILL);		/* the whole worker, as a poison job does */
+#endif
 	if (job->delay_ms > 0) {
 		uint32_t delay = job->delay_ms > TDKT_ECHO_MAX_DELAY_MS ?
 		    TDKT_ECHO_MAX_DELAY_MS : job->delay_ms;

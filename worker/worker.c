@@ -17,10 +17,15 @@
  * when shutdown_grace_ms is up.
  *
  * Invariants:
- * 1. `running` counts job threads started and not yet reported on the
- *    results socket; it never exceeds capacity.
+ * 1. `running` holds the jobs whose threads started and have not yet
+ *    reported on the results socket; there are never more than capacity.
+ *    Ready names them, so a server that lost sight of this worker keeps
+ *    their leases instead of running them again elsewhere.
  * 2. A result stays in `unacked` until an Ack with its job id and lease
- *    token arrives; it is never dropped on a reconnect.
+ *    token arrives; it is never dropped on a reconnect, and is sent again
+ *    every resend interval until then (the server acknowledges only what
+ *    it committed, and a result lost on the way must not be waited for
+ *    until the next reconnect).
  */
 #include <sys/signalfd.h>
 
@@ -61,6 +66,14 @@ struct worker_result {
 	char			*lease_token;
 	void			*packed;	/* the whole Result envelope */
 	size_t			 len;
+	int64_t			 sent_ms;	/* last sent; 0: not yet */
+};
+
+/* A job whose thread runs. */
+struct worker_job {
+	struct worker_job	*next;
+	uint64_t		 job_id;
+	char			*lease_token;
 };
 
 struct worker {
@@ -76,7 +89,8 @@ struct worker {
 	void			*results;	/* PULL from job threads */
 	int			 signal_fd;
 	struct arena		*arena;
-	uint32_t		 running;
+	uint32_t		 running;	/* jobs in `jobs` */
+	struct worker_job	*jobs;
 	struct worker_result	*unacked;
 	int64_t			 last_heard_ms;
 	int64_t			 last_sent_ms;
@@ -112,12 +126,23 @@ worker_send_heartbeat(struct worker *w)
 }
 
 static void
-worker_send_unacked(struct worker *w)
+worker_send_result(struct worker *w, struct worker_result *r)
+{
+	if (w->server == NULL)
+		return;
+	if (zmq_send(w->server, r->packed, r->len, ZMQ_DONTWAIT) < 0)
+		log_debug("could not send the result of job %llu: %s",
+		    (unsigned long long)r->job_id, zmq_strerror(errno));
+	r->sent_ms = clock_monotonic_ms();
+}
+
+/* Sends every unacknowledged result last sent before `before_ms`. */
+static void
+worker_send_unacked(struct worker *w, int64_t before_ms)
 {
 	for (struct worker_result *r = w->unacked; r != NULL; r = r->next) {
-		if (zmq_send(w->server, r->packed, r->len, ZMQ_DONTWAIT) < 0)
-			log_debug("could not send the result of job %llu: %s",
-			    (unsigned long long)r->job_id, zmq_strerror(errno));
+		if (r->sent_ms < before_ms)
+			worker_send_result(w, r);
 	}
 }
 
@@ -178,8 +203,10 @@ worker_connect(struct worker *w)
 {
 	Tdkt__WorkerEnvelope	 env = TDKT__WORKER_ENVELOPE__INIT;
 	Tdkt__Ready		 ready = TDKT__READY__INIT;
+	Tdkt__HeldJob		*held, **heldp;
+	struct worker_job	*job;
 	char			*cause = NULL;
-	size_t			 nkinds;
+	size_t			 nkinds, n = 0;
 
 	w->server = sock_new(w->zctx, ZMQ_DEALER, w->conf->max_message_bytes);
 	if (w->server == NULL)
@@ -203,10 +230,22 @@ worker_connect(struct worker *w)
 	ready.n_kinds = nkinds;
 	ready.worker_version = TDKT_VERSION;
 	ready.running = w->running;
+	held = xcalloc(w->running + 1, sizeof *held);
+	heldp = xcalloc(w->running + 1, sizeof *heldp);
+	for (job = w->jobs; job != NULL; job = job->next, n++) {
+		tdkt__held_job__init(&held[n]);
+		held[n].job_id = job->job_id;
+		held[n].lease_token = job->lease_token;
+		heldp[n] = &held[n];
+	}
+	ready.held = heldp;
+	ready.n_held = n;
 	env.body_case = TDKT__WORKER_ENVELOPE__BODY_READY;
 	env.ready = &ready;
 	worker_send(w, &env);
-	worker_send_unacked(w);
+	free(heldp);
+	free(held);
+	worker_send_unacked(w, INT64_MAX);
 	if (w->stopping)
 		worker_send_heartbeat(w);
 	w->last_heard_ms = clock_monotonic_ms();
@@ -252,6 +291,7 @@ static void
 worker_on_job(struct worker *w, const Tdkt__Job *job)
 {
 	const struct job_kind	*kind;
+	struct worker_job	*running;
 
 	if (w->stopping) {
 		worker_refuse_job(w, job, TDKT__ERROR_CODE__ERROR_CODE_SHUTTING_DOWN,
@@ -276,6 +316,11 @@ worker_on_job(struct worker *w, const Tdkt__Job *job)
 		    "the worker could not start a thread", true);
 		return;
 	}
+	running = xcalloc(1, sizeof *running);
+	running->job_id = job->job_id;
+	running->lease_token = xstrdup(job->lease_token);
+	running->next = w->jobs;
+	w->jobs = running;
 	w->running++;
 	log_debug("job %llu (%s) started", (unsigned long long)job->job_id,
 	    job->kind);
@@ -352,14 +397,24 @@ worker_on_result(struct worker *w, struct sock_message *m)
 {
 	Tdkt__WorkerEnvelope	*env;
 	struct worker_result	*r;
+	struct worker_job	**pp, *job;
 	struct wire_error	 err;
 
-	w->running--;
 	arena_reset(w->arena);
 	env = wire_unpack_worker(w->arena, sock_frame_data(m, 0),
 	    sock_frame_size(m, 0), SIZE_MAX, &err);
 	if (env == NULL || env->body_case != TDKT__WORKER_ENVELOPE__BODY_RESULT)
 		fatalx("a job thread handed back something other than a result");
+	for (pp = &w->jobs; (job = *pp) != NULL; pp = &job->next) {
+		if (job->job_id == env->result->job_id &&
+		    strcmp(job->lease_token, env->result->lease_token) == 0) {
+			*pp = job->next;
+			free(job->lease_token);
+			free(job);
+			break;
+		}
+	}
+	w->running--;
 	r = xcalloc(1, sizeof *r);
 	r->job_id = env->result->job_id;
 	r->lease_token = xstrdup(env->result->lease_token);
@@ -370,10 +425,7 @@ worker_on_result(struct worker *w, struct sock_message *m)
 	w->unacked = r;
 	log_debug("job %llu finished (%s)", (unsigned long long)r->job_id,
 	    env->result->ok ? "ok" : "failed");
-	if (w->server != NULL &&
-	    zmq_send(w->server, r->packed, r->len, ZMQ_DONTWAIT) < 0)
-		log_debug("could not send the result of job %llu: %s",
-		    (unsigned long long)r->job_id, zmq_strerror(errno));
+	worker_send_result(w, r);
 }
 
 static void
@@ -533,8 +585,11 @@ worker_run(struct worker *w)
 			    (long long)(now - w->last_heard_ms),
 			    (long long)w->backoff_ms);
 			worker_disconnect(w, false);
-		} else if (now - w->last_sent_ms >= w->conf->heartbeat_ms)
-			worker_send_heartbeat(w);
+		} else {
+			worker_send_unacked(w, now - w->conf->resend_ms);
+			if (now - w->last_sent_ms >= w->conf->heartbeat_ms)
+				worker_send_heartbeat(w);
+		}
 		if (worker_done_stopping(w, now))
 			break;
 	}
@@ -556,6 +611,7 @@ worker_free(struct worker **wp)
 {
 	struct worker		*w = *wp;
 	struct worker_result	*r, *next;
+	struct worker_job	*job, *jnext;
 
 	if (w == NULL)
 		return;
@@ -575,6 +631,11 @@ worker_free(struct worker **wp)
 		free(r->lease_token);
 		free(r->packed);
 		free(r);
+	}
+	for (job = w->jobs; job != NULL; job = jnext) {
+		jnext = job->next;
+		free(job->lease_token);
+		free(job);
 	}
 	if (w->signal_fd >= 0)
 		close(w->signal_fd);

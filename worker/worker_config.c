@@ -34,6 +34,10 @@ const struct cfg_option worker_config_options[] = {
 	{ "liveness", CFG_INT, OPT(liveness), "4", 2, 20, NULL,
 	  "Heartbeat intervals of silence after which the server is taken for "
 	  "gone and the worker reconnects.", 0 },
+	{ "resend_ms", CFG_INT, OPT(resend_ms), "3000", 100, 600000, NULL,
+	  "How long a finished job's result waits for the server's "
+	  "acknowledgement (which comes once it is committed) before it is sent "
+	  "again.", 0 },
 	{ "reconnect.min_ms", CFG_INT, OPT(reconnect_min_ms), "500", 10, 60000, NULL,
 	  "First wait before reconnecting to a server that went away; it doubles "
 	  "on each failure.", 0 },

@@ -16,6 +16,7 @@ struct worker_config {
 	int64_t	 capacity;
 	int64_t	 heartbeat_ms;
 	int64_t	 liveness;
+	int64_t	 resend_ms;
 	int64_t	 reconnect_min_ms;
 	int64_t	 reconnect_max_ms;
 	int64_t	 max_message_bytes;

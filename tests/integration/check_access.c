@@ -619,6 +619,39 @@ build_workers_list(Tdkt__ClientEnvelope *e, const char *user)
 	e->workers_list_request = &r;
 }
 
+static void
+build_jobs_list(Tdkt__ClientEnvelope *e, const char *user)
+{
+	static Tdkt__JobsListRequest	r = TDKT__JOBS_LIST_REQUEST__INIT;
+
+	(void)user;
+	e->body_case = TDKT__CLIENT_ENVELOPE__BODY_JOBS_LIST_REQUEST;
+	e->jobs_list_request = &r;
+}
+
+static void
+build_job_show(Tdkt__ClientEnvelope *e, const char *user)
+{
+	static Tdkt__JobShowRequest	r = TDKT__JOB_SHOW_REQUEST__INIT;
+
+	(void)user;
+	r.job_id = 1;
+	e->body_case = TDKT__CLIENT_ENVELOPE__BODY_JOB_SHOW_REQUEST;
+	e->job_show_request = &r;
+}
+
+static void
+build_job_act(Tdkt__ClientEnvelope *e, const char *user)
+{
+	static Tdkt__JobActRequest	r = TDKT__JOB_ACT_REQUEST__INIT;
+
+	(void)user;
+	r.job_id = 1;
+	r.action = TDKT__JOB_ACT_REQUEST__ACTION__ACTION_CANCEL;
+	e->body_case = TDKT__CLIENT_ENVELOPE__BODY_JOB_ACT_REQUEST;
+	e->job_act_request = &r;
+}
+
 #define OFFICES	(ROLE_OFFICE_HEAD | ROLE_DEPARTMENT | ROLE_MINISTRY)
 #define SCHOOL_EDITORS	(ROLE_STAFF | ROLE_HEAD | ROLE_BLOCK_LEADER)
 #define REVIEWERS	(ROLE_HEAD | ROLE_BLOCK_LEADER | ROLE_SPECIALIST | OFFICES)
@@ -666,6 +699,9 @@ static const struct access_row access_rows[] = {
 	{ "upload_chunk_request", SESSIONS, build_upload_chunk },
 	{ "file_get_request", SESSIONS, build_file_get },
 	{ "workers_list_request", ROLE_ADMIN, build_workers_list },
+	{ "jobs_list_request", ROLE_ADMIN, build_jobs_list },
+	{ "job_show_request", ROLE_ADMIN, build_job_show },
+	{ "job_act_request", ROLE_ADMIN, build_job_act },
 	{ "logout_request", SESSIONS, build_logout },
 };
 #define NROWS	(sizeof access_rows / sizeof access_rows[0])

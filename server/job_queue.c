@@ -1,0 +1,772 @@
+/*
+ * job_queue.c - claiming, leases, results, rescue and pruning of durable
+ * jobs; see job_queue.h.
+ *
+ * DESIGN NOTES
+ *
+ * One claim is in flight at a time: it leases up to the free credit of the
+ * least recently used worker, sends what came back, and claims again at
+ * once if the batch was full. A short batch means no more due jobs, so the
+ * queue goes `idle` until a commit of ours pokes it or the poll tick
+ * (jobs.poll_ms) comes, which is also what finds timers that fell due and
+ * jobs other processes queued. Nothing waits for NOTIFY: it would be sent
+ * at commit and serialise every transaction that queues a job.
+ *
+ * Results wait in `pending` while a batch is in flight, so under load one
+ * transaction completes many jobs; their Acks go out when it commits.
+ *
+ * Every tick:   renew the leases of connected workers (every lease_ms / 3),
+ *               rescue expired leases (every second, and at start),
+ *               prune finished jobs (every minute).
+ *
+ * Invariants:
+ * 1. A lease in `leases` was committed by a claim (or adoption) and sent to
+ *    a worker of a session the pool knows; worker_queue_worker_gone takes
+ *    all of a session's leases out at once.
+ * 2. Each lease in `leases` is one job counted in flight by the pool, so
+ *    taking it out gives the pool its credit back (job_queue_end_lease).
+ * 3. No callback of a failed query issues another query: the database may
+ *    be going away (db_free fails everything queued).
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "clock.h"
+#include "db_jobs.h"
+#include "job_queue.h"
+#include "log.h"
+#include "server.h"
+#include "server_config.h"
+#include "worker_pool.h"
+#include "xmalloc.h"
+
+#define JOB_QUEUE_TOKEN_MAX	64
+#define JOB_QUEUE_BATCH_MAX	1000	/* results in one transaction */
+#define JOB_QUEUE_RESCUE_MS	1000
+#define JOB_QUEUE_RESCUE_BATCH	500
+#define JOB_QUEUE_PRUNE_MS	60000
+#define JOB_QUEUE_PRUNE_BATCH	5000
+#define JOB_QUEUE_ROUTING_MAX	256
+
+struct lease {
+	struct lease	*next;
+	uint64_t	 job_id;
+	char		 token[JOB_QUEUE_TOKEN_MAX + 1];
+	uint64_t	 session;
+	int64_t		 renew_until_ms;	/* the job's own time is up */
+};
+
+/* A worker's result on its way into PostgreSQL. */
+struct result {
+	struct result	*next;
+	uint64_t	 job_id;
+	char		*token;
+	bool		 ok;
+	bool		 permanent;
+	void		*payload;
+	size_t		 len;
+	char		*error;
+	char		*worker_name;
+	unsigned char	 routing_id[JOB_QUEUE_ROUTING_MAX];
+	size_t		 routing_len;
+};
+
+/* A request waiting for a job of its own. */
+struct waiter {
+	struct waiter	*next;
+	struct job_queue *queue;
+	uint64_t	 job_id;	/* 0 until the enqueue committed */
+	bool		 enqueue_done;
+	int64_t		 deadline_ms;
+	job_outcome_cb	*cb;		/* NULL once told */
+	void		*arg;
+};
+
+/* An adoption's context: whose jobs they are. */
+struct adoption {
+	struct job_queue *queue;
+	uint64_t	 session;
+};
+
+struct job_queue {
+	struct server	*server;
+	struct lease	*leases;
+	struct result	*pending;	/* for the next batch */
+	struct result	*completing;	/* the batch in flight */
+	struct waiter	*waiters;
+	bool		 claiming;
+	uint64_t	 claim_session;
+	uint32_t	 claim_limit;
+	bool		 idle;		/* the last claim found no more due jobs */
+	bool		 pruning;
+	bool		 rescuing;
+	int64_t		 last_poll_ms;
+	int64_t		 last_renew_ms;
+	int64_t		 last_rescue_ms;	/* 0: rescue at the first tick */
+	int64_t		 last_prune_ms;
+};
+
+static void	job_queue_claim(struct job_queue *);
+
+struct job_queue *
+job_queue_new(struct server *s)
+{
+	struct job_queue	*q = xcalloc(1, sizeof *q);
+
+	q->server = s;
+	/* The first prune waits a minute; the first rescue does not. */
+	q->last_prune_ms = clock_monotonic_ms();
+	return q;
+}
+
+static void
+job_queue_result_free(struct result *r)
+{
+	free(r->token);
+	free(r->payload);
+	free(r->error);
+	free(r->worker_name);
+	free(r);
+}
+
+static void
+job_queue_results_free(struct result **list)
+{
+	struct result	*r, *next;
+
+	for (r = *list; r != NULL; r = next) {
+		next = r->next;
+		job_queue_result_free(r);
+	}
+	*list = NULL;
+}
+
+/* Tells a waiting request once; frees the waiter when nothing refers to it. */
+static void
+job_queue_tell(struct job_queue *q, struct waiter *w,
+    const struct job_outcome *out)
+{
+	job_outcome_cb	*cb = w->cb;
+	struct waiter	**pp;
+
+	w->cb = NULL;
+	if (cb != NULL)
+		cb(w->arg, out);
+	if (!w->enqueue_done)
+		return;		/* job_queue_enqueued frees it */
+	for (pp = &q->waiters; *pp != NULL; pp = &(*pp)->next) {
+		if (*pp == w) {
+			*pp = w->next;
+			break;
+		}
+	}
+	free(w);
+}
+
+static void
+job_queue_tell_failure(struct job_queue *q, struct waiter *w,
+    Tdkt__ErrorCode code, const char *detail, const char *worker_name)
+{
+	struct job_outcome	out = {
+		.job_id = w->job_id, .ok = 0, .code = code, .detail = detail,
+		.worker_name = worker_name,
+	};
+
+	job_queue_tell(q, w, &out);
+}
+
+void
+job_queue_free(struct job_queue **qp)
+{
+	struct job_queue	*q = *qp;
+	struct lease		*l, *lnext;
+
+	if (q == NULL)
+		return;
+	while (q->waiters != NULL) {
+		q->waiters->enqueue_done = true;
+		job_queue_tell_failure(q, q->waiters,
+		    TDKT__ERROR_CODE__ERROR_CODE_SHUTTING_DOWN,
+		    "the server is shutting down", NULL);
+	}
+	for (l = q->leases; l != NULL; l = lnext) {
+		lnext = l->next;
+		free(l);
+	}
+	job_queue_results_free(&q->pending);
+	job_queue_results_free(&q->completing);
+	free(q);
+	*qp = NULL;
+}
+
+static struct waiter *
+job_queue_find_waiter(struct job_queue *q, uint64_t job_id)
+{
+	for (struct waiter *w = q->waiters; w != NULL; w = w->next) {
+		if (w->job_id == job_id && w->cb != NULL)
+			return w;
+	}
+	return NULL;
+}
+
+/* Takes a lease out of memory and gives its worker the credit back. */
+static bool
+job_queue_end_lease(struct job_queue *q, uint64_t job_id, const char *token)
+{
+	struct lease	**pp, *l;
+
+	for (pp = &q->leases; (l = *pp) != NULL; pp = &l->next) {
+		if (l->job_id == job_id && strcmp(l->token, token) == 0) {
+			*pp = l->next;
+			worker_pool_release(q->server->pool, l->session);
+			free(l);
+			return true;
+		}
+	}
+	return false;
+}
+
+static void
+job_queue_add_lease(struct job_queue *q, uint64_t session, uint64_t job_id,
+    const char *token, uint32_t timeout_ms)
+{
+	struct lease	*l = xcalloc(1, sizeof *l);
+
+	l->job_id = job_id;
+	snprintf(l->token, sizeof l->token, "%s", token);
+	l->session = session;
+	l->renew_until_ms = clock_monotonic_ms() + timeout_ms;
+	l->next = q->leases;
+	q->leases = l;
+}
+
+/* Says what became of a job that did not simply finish. */
+static void
+job_queue_log_outcome(uint64_t job_id, const char *outcome, const char *why)
+{
+	if (strcmp(outcome, "queued") == 0)
+		log_info("job %" PRIu64 " goes back to the queue (%s)", job_id,
+		    why);
+	else if (strcmp(outcome, "discarded") == 0)
+		log_warnx("job %" PRIu64 " discarded after its last attempt "
+		    "(%s); `tdkt admin job show %" PRIu64 "`", job_id, why,
+		    job_id);
+	else if (strcmp(outcome, "unknown") == 0)
+		log_warnx("job %" PRIu64 " may have acted before it was lost "
+		    "(%s): it waits for an administrator as unknown", job_id,
+		    why);
+}
+
+/* ---- claims ---- */
+
+static void
+job_queue_released(void *arg, const struct db_job_settled *settled, size_t n,
+    const char *error)
+{
+	(void)arg;
+	if (error != NULL) {
+		/* Their leases expire and the rescue takes them. */
+		log_warnx("could not release jobs: %s", error);
+		return;
+	}
+	for (size_t i = 0; i < n; i++)
+		job_queue_log_outcome(settled[i].id, settled[i].outcome,
+		    "released");
+}
+
+static void
+job_queue_claimed(void *arg, const struct db_job_lease *leases, size_t n,
+    const char *error)
+{
+	struct job_queue	*q = arg;
+	uint64_t		*unsent_ids = NULL;
+	char			**unsent_tokens = NULL;
+	size_t			 nunsent = 0;
+
+	q->claiming = false;
+	if (error != NULL) {
+		log_warnx("could not claim jobs: %s", error);
+		q->idle = true;		/* the next poll tries again */
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (worker_pool_send_job(q->server->pool, q->claim_session,
+		    &leases[i]) == 0) {
+			job_queue_add_lease(q, q->claim_session, leases[i].id,
+			    leases[i].lease_token, leases[i].timeout_ms);
+			continue;
+		}
+		if (unsent_ids == NULL) {
+			unsent_ids = xcalloc(n, sizeof *unsent_ids);
+			unsent_tokens = xcalloc(n, sizeof *unsent_tokens);
+		}
+		unsent_ids[nunsent] = leases[i].id;
+		unsent_tokens[nunsent++] = (char *)leases[i].lease_token;
+	}
+	if (nunsent > 0)
+		db_jobs_release(q->server->db, unsent_ids, unsent_tokens,
+		    nunsent, "unsent", "the worker left before the job reached it",
+		    job_queue_released, q);
+	free(unsent_ids);
+	free(unsent_tokens);
+	if (n < q->claim_limit)
+		q->idle = true;
+	job_queue_claim(q);
+}
+
+static void
+job_queue_claim(struct job_queue *q)
+{
+	const struct server_config	*conf = q->server->conf;
+	struct worker_slot		 slot;
+
+	if (q->claiming || q->idle || !db_ready(q->server->db))
+		return;
+	if (!worker_pool_next_free(q->server->pool, &slot))
+		return;
+	q->claiming = true;
+	q->claim_session = slot.session;
+	q->claim_limit = slot.credit < (uint32_t)conf->jobs_claim_batch ?
+	    slot.credit : (uint32_t)conf->jobs_claim_batch;
+	db_jobs_claim(q->server->db, slot.name, slot.kinds, slot.nkinds,
+	    q->claim_limit, (uint32_t)conf->jobs_lease_ms, job_queue_claimed, q);
+}
+
+void
+job_queue_dispatch(struct job_queue *q)
+{
+	job_queue_claim(q);
+}
+
+void
+job_queue_poke(struct job_queue *q)
+{
+	q->idle = false;
+	job_queue_claim(q);
+}
+
+/* ---- results ---- */
+
+static void	job_queue_flush(struct job_queue *);
+
+static struct result *
+job_queue_unlink_result(struct result **list, uint64_t job_id,
+    const char *token)
+{
+	struct result	**pp, *r;
+
+	for (pp = list; (r = *pp) != NULL; pp = &r->next) {
+		if (r->job_id == job_id && strcmp(r->token, token) == 0) {
+			*pp = r->next;
+			r->next = NULL;
+			return r;
+		}
+	}
+	return NULL;
+}
+
+static void
+job_queue_completed(void *arg, const struct db_job_settled *settled, size_t n,
+    const char *error)
+{
+	struct job_queue	*q = arg;
+	struct result		*r;
+	struct waiter		*w;
+
+	if (error != NULL) {
+		/* Not acknowledged: the workers send them again. */
+		log_warnx("could not record job results: %s", error);
+		job_queue_results_free(&q->completing);
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct db_job_settled *s = &settled[i];
+
+		if ((r = job_queue_unlink_result(&q->completing, s->id,
+		    s->lease_token)) == NULL)
+			continue;
+		worker_pool_ack(q->server->pool, r->routing_id, r->routing_len,
+		    r->job_id, r->token);
+		w = job_queue_find_waiter(q, r->job_id);
+		if (strcmp(s->outcome, "done") == 0) {
+			log_debug("job %" PRIu64 " done by worker %s", r->job_id,
+			    r->worker_name);
+			if (w != NULL) {
+				struct job_outcome out = {
+					.job_id = r->job_id, .ok = 1,
+					.payload = r->payload, .len = r->len,
+					.worker_name = r->worker_name,
+				};
+				job_queue_tell(q, w, &out);
+			}
+		} else if (strcmp(s->outcome, "stale") == 0) {
+			log_info("dropped a late result for job %" PRIu64
+			    " from worker %s", r->job_id, r->worker_name);
+		} else {
+			job_queue_log_outcome(r->job_id, s->outcome, r->error);
+			if (w != NULL && strcmp(s->outcome, "queued") != 0)
+				job_queue_tell_failure(q, w,
+				    TDKT__ERROR_CODE__ERROR_CODE_JOB_FAILED,
+				    r->error, r->worker_name);
+		}
+		job_queue_result_free(r);
+	}
+	job_queue_results_free(&q->completing);
+	job_queue_flush(q);
+}
+
+/* Sends the pending results in one transaction, unless one is in flight. */
+static void
+job_queue_flush(struct job_queue *q)
+{
+	struct db_job_result	*batch;
+	struct result		*r, **tail;
+	size_t			 n = 0;
+
+	if (q->completing != NULL || q->pending == NULL)
+		return;
+	/* Up to JOB_QUEUE_BATCH_MAX from the head; the rest stays pending. */
+	for (tail = &q->pending; *tail != NULL && n < JOB_QUEUE_BATCH_MAX;
+	    tail = &(*tail)->next)
+		n++;
+	q->completing = q->pending;
+	q->pending = *tail;
+	*tail = NULL;
+	batch = xcalloc(n, sizeof *batch);
+	n = 0;
+	for (r = q->completing; r != NULL; r = r->next, n++) {
+		batch[n].id = r->job_id;
+		batch[n].lease_token = r->token;
+		batch[n].ok = r->ok;
+		batch[n].result = r->payload != NULL ? r->payload : "";
+		batch[n].len = r->len;
+		batch[n].error = r->error;
+		batch[n].permanent = r->permanent;
+	}
+	db_jobs_complete(q->server->db, batch, n, job_queue_completed, q);
+	free(batch);
+}
+
+static bool
+job_queue_result_known(const struct result *list, uint64_t job_id,
+    const char *token)
+{
+	for (const struct result *r = list; r != NULL; r = r->next) {
+		if (r->job_id == job_id && strcmp(r->token, token) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* Errors no retry can mend: the job's input is wrong. */
+static bool
+job_queue_error_permanent(const Tdkt__Error *e)
+{
+	return e != NULL &&
+	    e->code == TDKT__ERROR_CODE__ERROR_CODE_INVALID_ARGUMENT;
+}
+
+void
+job_queue_on_result(struct job_queue *q, uint64_t session,
+    const char *worker_name, const void *routing_id, size_t id_len,
+    const Tdkt__Result *in)
+{
+	struct result	*r, **pp;
+	const char	*detail;
+
+	if (strlen(in->lease_token) > JOB_QUEUE_TOKEN_MAX ||
+	    id_len > JOB_QUEUE_ROUTING_MAX) {
+		log_warnx("dropped a result from worker %s with a malformed "
+		    "lease token", worker_name);
+		return;
+	}
+	if (session != 0)
+		job_queue_end_lease(q, in->job_id, in->lease_token);
+	if (in->handed_back) {
+		/* Given back unrun: no attempt spent, and nothing to ack. */
+		uint64_t	 id = in->job_id;
+		char		*token = in->lease_token;
+
+		db_jobs_release(q->server->db, &id, &token, 1, "handed_back",
+		    "handed back unrun", job_queue_released, q);
+		job_queue_poke(q);
+		return;
+	}
+	/* A resend while the first copy is on its way: that one is acked. */
+	if (job_queue_result_known(q->pending, in->job_id, in->lease_token) ||
+	    job_queue_result_known(q->completing, in->job_id, in->lease_token))
+		return;
+	r = xcalloc(1, sizeof *r);
+	r->job_id = in->job_id;
+	r->token = xstrdup(in->lease_token);
+	r->ok = in->ok;
+	if (in->ok && in->payload.len > 0) {
+		r->payload = xmalloc(in->payload.len);
+		memcpy(r->payload, in->payload.data, in->payload.len);
+		r->len = in->payload.len;
+	}
+	if (!in->ok) {
+		detail = in->error != NULL && in->error->detail[0] != '\0' ?
+		    in->error->detail : "the job failed";
+		r->error = xasprintf("%s: %s", worker_name, detail);
+		r->permanent = job_queue_error_permanent(in->error);
+	}
+	r->worker_name = xstrdup(worker_name);
+	memcpy(r->routing_id, routing_id, id_len);
+	r->routing_len = id_len;
+	for (pp = &q->pending; *pp != NULL; pp = &(*pp)->next)
+		;
+	*pp = r;
+	job_queue_flush(q);
+	job_queue_dispatch(q);
+}
+
+/* ---- workers coming and going ---- */
+
+void
+job_queue_worker_gone(struct job_queue *q, uint64_t session,
+    const char *worker_name)
+{
+	struct lease	**pp, *l;
+	uint64_t	*ids = NULL;
+	char		**tokens = NULL, *why;
+	size_t		 n = 0, cap = 0;
+
+	for (pp = &q->leases; (l = *pp) != NULL;) {
+		if (l->session != session) {
+			pp = &l->next;
+			continue;
+		}
+		if (n == cap) {
+			cap = cap == 0 ? 16 : cap * 2;
+			ids = xreallocarray(ids, cap, sizeof *ids);
+			tokens = xreallocarray(tokens, cap, sizeof *tokens);
+		}
+		ids[n] = l->job_id;
+		tokens[n++] = xstrdup(l->token);
+		*pp = l->next;
+		free(l);
+	}
+	if (n > 0) {
+		why = xasprintf("worker %s was lost while running it",
+		    worker_name);
+		db_jobs_release(q->server->db, ids, tokens, n, "lost", why,
+		    job_queue_released, q);
+		free(why);
+	}
+	for (size_t i = 0; i < n; i++)
+		free(tokens[i]);
+	free(tokens);
+	free(ids);
+}
+
+static void
+job_queue_adopted(void *arg, const struct db_job_lease *leases, size_t n,
+    const char *error)
+{
+	struct adoption		*adoption = arg;
+	struct job_queue	*q = adoption->queue;
+	uint32_t		 kept = 0;
+
+	if (error != NULL)
+		log_warnx("could not keep a reconnected worker's jobs: %s",
+		    error);
+	for (size_t i = 0; i < n; i++) {
+		/* The worker may have left again while we asked. */
+		if (!worker_pool_hold(q->server->pool, adoption->session))
+			break;
+		/* Held by its previous connection, whose end must not lose it. */
+		job_queue_end_lease(q, leases[i].id, leases[i].lease_token);
+		job_queue_add_lease(q, adoption->session, leases[i].id,
+		    leases[i].lease_token, leases[i].timeout_ms);
+		kept++;
+	}
+	if (n > 0)
+		log_info("a reconnected worker keeps %u of its jobs", kept);
+	free(adoption);
+}
+
+void
+job_queue_adopt(struct job_queue *q, uint64_t session, const char *worker_name,
+    Tdkt__HeldJob *const *held, size_t n)
+{
+	struct adoption	*adoption;
+	uint64_t	*ids;
+	char		**tokens;
+
+	if (n == 0)
+		return;
+	ids = xcalloc(n, sizeof *ids);
+	tokens = xcalloc(n, sizeof *tokens);
+	for (size_t i = 0; i < n; i++) {
+		ids[i] = held[i]->job_id;
+		tokens[i] = held[i]->lease_token;
+	}
+	adoption = xcalloc(1, sizeof *adoption);
+	adoption->queue = q;
+	adoption->session = session;
+	db_jobs_adopt(q->server->db, worker_name, ids, tokens, n,
+	    (uint32_t)q->server->conf->jobs_lease_ms, job_queue_adopted,
+	    adoption);
+	free(ids);
+	free(tokens);
+}
+
+/* ---- requests waiting for their jobs ---- */
+
+static void
+job_queue_enqueued(void *arg, uint64_t job_id, const char *error)
+{
+	struct waiter	*w = arg;
+	struct job_queue *q = w->queue;
+
+	w->enqueue_done = true;
+	w->job_id = job_id;
+	if (error != NULL || job_id == 0) {
+		if (error != NULL)
+			log_warnx("could not queue a job: %s", error);
+		job_queue_tell_failure(q, w,
+		    TDKT__ERROR_CODE__ERROR_CODE_UNAVAILABLE,
+		    "the job could not be queued", NULL);
+		return;
+	}
+	if (w->cb == NULL) {
+		job_queue_tell(q, w, NULL);	/* timed out meanwhile: free */
+		return;
+	}
+	job_queue_poke(q);
+}
+
+void
+job_queue_submit(struct job_queue *q, const char *kind, const void *payload,
+    size_t len, int64_t timeout_ms, job_outcome_cb *cb, void *arg)
+{
+	struct waiter	*w = xcalloc(1, sizeof *w);
+
+	w->queue = q;
+	w->cb = cb;
+	w->arg = arg;
+	w->deadline_ms = clock_monotonic_ms() + timeout_ms;
+	w->next = q->waiters;
+	q->waiters = w;
+	db_jobs_enqueue(q->server->db, kind, payload, len, NULL,
+	    job_queue_enqueued, w);
+}
+
+static void
+job_queue_expire_waiters(struct job_queue *q, int64_t now)
+{
+	struct waiter	*w, *next;
+
+	for (w = q->waiters; w != NULL; w = next) {
+		next = w->next;
+		if (w->cb != NULL && now >= w->deadline_ms)
+			job_queue_tell_failure(q, w,
+			    TDKT__ERROR_CODE__ERROR_CODE_TIMEOUT,
+			    "the job did not finish in time; it stays queued",
+			    NULL);
+	}
+}
+
+/* ---- the schedule ---- */
+
+static void
+job_queue_renew(struct job_queue *q, int64_t now)
+{
+	uint64_t	*ids;
+	char		**tokens;
+	size_t		 n = 0;
+
+	for (const struct lease *l = q->leases; l != NULL; l = l->next)
+		n++;
+	if (n == 0)
+		return;
+	ids = xcalloc(n, sizeof *ids);
+	tokens = xcalloc(n, sizeof *tokens);
+	n = 0;
+	for (struct lease *l = q->leases; l != NULL; l = l->next) {
+		/* Past its own time, a job's lease is left to expire. */
+		if (now >= l->renew_until_ms)
+			continue;
+		ids[n] = l->job_id;
+		tokens[n++] = l->token;
+	}
+	if (n > 0)
+		db_jobs_renew(q->server->db, ids, tokens, n,
+		    (uint32_t)q->server->conf->jobs_lease_ms, NULL, NULL);
+	free(ids);
+	free(tokens);
+}
+
+static void
+job_queue_rescued(void *arg, const struct db_job_settled *settled, size_t n,
+    const char *error)
+{
+	struct job_queue	*q = arg;
+
+	q->rescuing = false;
+	if (error != NULL) {
+		log_warnx("could not rescue expired leases: %s", error);
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		job_queue_end_lease(q, settled[i].id, settled[i].lease_token);
+		job_queue_log_outcome(settled[i].id, settled[i].outcome,
+		    "its lease expired");
+	}
+	if (n > 0)
+		job_queue_poke(q);
+}
+
+static void
+job_queue_pruned(void *arg, uint64_t moved, const char *error)
+{
+	struct job_queue	*q = arg;
+
+	q->pruning = false;
+	if (error != NULL) {
+		log_warnx("could not prune finished jobs: %s", error);
+		return;
+	}
+	if (moved > 0)
+		log_info("moved %" PRIu64 " finished jobs to the history", moved);
+	/* A full batch: more are due, at the next tick rather than a minute. */
+	if (moved >= JOB_QUEUE_PRUNE_BATCH)
+		q->last_prune_ms = 0;
+}
+
+void
+job_queue_tick(struct job_queue *q, int64_t now)
+{
+	const struct server_config	*conf = q->server->conf;
+
+	job_queue_expire_waiters(q, now);
+	if (!db_ready(q->server->db))
+		return;
+	if (now - q->last_renew_ms >= conf->jobs_lease_ms / 3) {
+		job_queue_renew(q, now);
+		q->last_renew_ms = now;
+	}
+	if (!q->rescuing && (q->last_rescue_ms == 0 ||
+	    now - q->last_rescue_ms >= JOB_QUEUE_RESCUE_MS)) {
+		q->rescuing = true;
+		q->last_rescue_ms = now;
+		db_jobs_rescue_expired(q->server->db, JOB_QUEUE_RESCUE_BATCH,
+		    job_queue_rescued, q);
+	}
+	if (!q->pruning && now - q->last_prune_ms >= JOB_QUEUE_PRUNE_MS) {
+		q->pruning = true;
+		q->last_prune_ms = now;
+		db_jobs_prune(q->server->db, (uint32_t)conf->jobs_keep_done_minutes,
+		    (uint32_t)conf->jobs_keep_history_days,
+		    (uint32_t)conf->jobs_keep_keys_days, JOB_QUEUE_PRUNE_BATCH,
+		    job_queue_pruned, q);
+	}
+	if (now - q->last_poll_ms >= conf->jobs_poll_ms) {
+		q->last_poll_ms = now;
+		job_queue_poke(q);
+	}
+	job_queue_flush(q);
+}

@@ -1,0 +1,543 @@
+-- 0007_jobs.sql - the durable job queue: what the workers are to do, each
+-- attempt at it, and what became of it.
+--
+-- A job is written in the same transaction as the change that needs it (the
+-- outbox), so a change and its follow-up work commit or vanish together. The
+-- server claims due jobs for workers with credit, leases them, renews the
+-- leases of workers it hears from, and accepts a result only under the lease
+-- it was given (the fence). Its life, and the only functions that change
+-- jobs.state:
+--
+--                  job_claim               job_complete (ok, its lease)
+--   queued ─────────────────────▶ running ─────────────────────────▶ done
+--    ▲  ▲                          │ │ │
+--    │  └─ failed or lost, with ───┘ │ └─ failed or lost, attempts spent,
+--    │     attempts left: back-off   │    or failed for good ──▶ discarded
+--    │                               │
+--    └──── handed back unrun ────────┘─── lost, and the kind acts outside
+--          (job_release)                  (an e-mail may have gone) ─▶ unknown
+--
+--   discarded, unknown, cancelled ── job_retry ──▶ queued (attempts anew)
+--   queued, running, discarded, unknown ── job_cancel ──▶ cancelled
+--
+-- "Lost" is job_release after a worker died or its connection broke, and
+-- job_rescue_expired for leases nobody renewed in time (the server that held
+-- them died, or the job outran its time). A result under a lease that is no
+-- longer current is "stale": acknowledged, noted on its run, and changes
+-- nothing else.
+--
+-- Retention: done and cancelled jobs move to job_history after
+-- jobs.keep_done_minutes (job_prune, on the server's schedule), so the hot
+-- table holds only live work and the last hour or so; the history keeps the
+-- unique keys (no reminder twice, ever) and the timings.
+
+-- What each kind of job may cost: its attempts, time and back-off, and
+-- whether running it acts outside the database (then a lost attempt is
+-- never retried blindly). Administrators tune these rows with SQL.
+CREATE TABLE job_kinds (
+	kind		text PRIMARY KEY CHECK (kind ~ '^[a-z][a-z0-9_]{0,31}$'),
+	max_attempts	integer NOT NULL CHECK (max_attempts BETWEEN 1 AND 100),
+	timeout_ms	integer NOT NULL CHECK (timeout_ms BETWEEN 100 AND 86400000),
+	backoff_ms	integer NOT NULL CHECK (backoff_ms BETWEEN 0 AND 86400000),
+	backoff_max_ms	integer NOT NULL CHECK (backoff_max_ms >= backoff_ms),
+	outside_effect	boolean NOT NULL,
+	priority	smallint NOT NULL DEFAULT 0
+);
+-- echo's time covers its longest delay (TDKT_ECHO_MAX_DELAY_MS, 10 s).
+INSERT INTO job_kinds (kind, max_attempts, timeout_ms, backoff_ms,
+    backoff_max_ms, outside_effect, priority)
+VALUES ('echo', 3, 20000, 500, 30000, false, 10);
+
+CREATE TABLE jobs (
+	id		bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+	kind		text NOT NULL REFERENCES job_kinds (kind),
+	payload		bytea NOT NULL,
+	priority	smallint NOT NULL DEFAULT 0,
+	state		text NOT NULL DEFAULT 'queued' CHECK (state IN ('queued',
+			    'running', 'done', 'discarded', 'unknown',
+			    'cancelled')),
+	due_at		timestamptz NOT NULL,	-- as first asked: latency
+	run_at		timestamptz NOT NULL,	-- not before (back-off)
+	attempts	integer NOT NULL DEFAULT 0,
+	max_attempts	integer NOT NULL,
+	timeout_ms	integer NOT NULL,
+	unique_key	text CHECK (length(unique_key) BETWEEN 1 AND 200),
+	dossier_id	bigint,			-- what it is about, if a dossier
+	lease_owner	text,			-- the worker, for people
+	lease_token	text,
+	lease_expires	timestamptz,
+	last_error	text,
+	result		bytea,
+	created_at	timestamptz NOT NULL DEFAULT now(),
+	started_at	timestamptz,		-- of the current or last attempt
+	finished_at	timestamptz,
+	CHECK ((state = 'running') = (lease_token IS NOT NULL)),
+	CHECK ((state = 'running') = (lease_expires IS NOT NULL)),
+	CHECK ((state IN ('done', 'cancelled')) = (finished_at IS NOT NULL))
+);
+-- The claim's scan: only queued rows, in the order they are taken.
+CREATE INDEX jobs_queued ON jobs (priority DESC, run_at, id)
+	WHERE state = 'queued';
+CREATE INDEX jobs_leases ON jobs (lease_expires) WHERE state = 'running';
+CREATE INDEX jobs_finished ON jobs (finished_at)
+	WHERE state IN ('done', 'cancelled');
+CREATE INDEX jobs_attention ON jobs (state, kind)
+	WHERE state IN ('discarded', 'unknown');
+CREATE INDEX jobs_dossier ON jobs (dossier_id) WHERE dossier_id IS NOT NULL;
+CREATE UNIQUE INDEX jobs_unique_key ON jobs (unique_key)
+	WHERE unique_key IS NOT NULL;
+
+-- One row per attempt (per lease handed out): who ran it, how it ended,
+-- and whether a result came after the lease was gone.
+CREATE TABLE job_runs (
+	lease_token	text PRIMARY KEY,
+	job_id		bigint NOT NULL REFERENCES jobs (id) ON DELETE CASCADE,
+	attempt		integer NOT NULL,
+	worker		text NOT NULL,
+	started_at	timestamptz NOT NULL,
+	ended_at	timestamptz,
+	outcome		text CHECK (outcome IN ('done', 'failed', 'lost',
+			    'expired', 'handed_back', 'unsent', 'cancelled')),
+	error		text,
+	late_result_at	timestamptz
+);
+CREATE INDEX job_runs_job ON job_runs (job_id, started_at);
+
+-- Finished jobs, without payload or result; kept jobs.keep_history_days.
+CREATE TABLE job_history (
+	id		bigint PRIMARY KEY,
+	kind		text NOT NULL,
+	state		text NOT NULL,
+	unique_key	text,
+	dossier_id	bigint,
+	attempts	integer NOT NULL,
+	due_at		timestamptz NOT NULL,
+	created_at	timestamptz NOT NULL,
+	finished_at	timestamptz NOT NULL,
+	last_error	text
+);
+CREATE UNIQUE INDEX job_history_unique_key ON job_history (unique_key)
+	WHERE unique_key IS NOT NULL;
+CREATE INDEX job_history_finished ON job_history (finished_at);
+
+-- The queue churns: every job is inserted, updated two or three times and
+-- deleted within the hour. Default autovacuum waits for 20% of the table to
+-- be dead, and with a small table that is a moving target while dead
+-- tuples pile up in the claim's index. Fixed thresholds make vacuum visit
+-- often, and without cost delay each visit is short (the table is small).
+ALTER TABLE jobs SET (
+	autovacuum_vacuum_scale_factor = 0,
+	autovacuum_vacuum_threshold = 2000,
+	autovacuum_vacuum_insert_scale_factor = 0,
+	autovacuum_vacuum_insert_threshold = 5000,
+	autovacuum_analyze_scale_factor = 0,
+	autovacuum_analyze_threshold = 5000,
+	autovacuum_vacuum_cost_delay = 0
+);
+ALTER TABLE job_runs SET (
+	autovacuum_vacuum_scale_factor = 0,
+	autovacuum_vacuum_threshold = 2000,
+	autovacuum_vacuum_insert_scale_factor = 0,
+	autovacuum_vacuum_insert_threshold = 5000,
+	autovacuum_analyze_scale_factor = 0,
+	autovacuum_analyze_threshold = 5000,
+	autovacuum_vacuum_cost_delay = 0
+);
+
+-- Queues a job of `p_kind`, unless a job with `p_unique_key` was ever
+-- queued (then returns NULL). Called inside the transaction of the change
+-- that needs it.
+CREATE FUNCTION job_enqueue(p_kind text, p_payload bytea,
+    p_unique_key text DEFAULT NULL, p_run_at timestamptz DEFAULT NULL,
+    p_dossier_id bigint DEFAULT NULL)
+RETURNS bigint LANGUAGE plpgsql AS $$
+DECLARE
+	k	job_kinds;
+	v_id	bigint;
+	v_at	timestamptz := coalesce(p_run_at, now());
+BEGIN
+	SELECT * INTO k FROM job_kinds WHERE kind = p_kind;
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'unknown job kind "%"', p_kind;
+	END IF;
+	IF p_unique_key IS NOT NULL AND EXISTS (SELECT 1 FROM job_history
+	    WHERE unique_key = p_unique_key) THEN
+		RETURN NULL;
+	END IF;
+	INSERT INTO jobs (kind, payload, priority, due_at, run_at, max_attempts,
+	    timeout_ms, unique_key, dossier_id)
+	VALUES (p_kind, p_payload, k.priority, v_at, v_at, k.max_attempts,
+	    k.timeout_ms, p_unique_key, p_dossier_id)
+	ON CONFLICT (unique_key) WHERE unique_key IS NOT NULL DO NOTHING
+	RETURNING id INTO v_id;
+	RETURN v_id;
+END $$;
+
+-- Leases up to `p_limit` due jobs of `p_kinds` to worker `p_owner`, most
+-- urgent first, skipping rows another transaction holds.
+CREATE FUNCTION job_claim(p_owner text, p_kinds text[], p_limit integer,
+    p_lease_ms integer)
+RETURNS TABLE (id bigint, kind text, payload bytea, lease_token text,
+    timeout_ms integer, attempts integer)
+LANGUAGE sql AS $$
+	WITH next AS (
+		SELECT j.id FROM jobs j
+		WHERE j.state = 'queued' AND j.run_at <= now()
+		  AND j.kind = ANY (p_kinds)
+		ORDER BY j.priority DESC, j.run_at, j.id
+		LIMIT p_limit
+		FOR UPDATE SKIP LOCKED
+	), claimed AS (
+		UPDATE jobs j SET state = 'running', attempts = j.attempts + 1,
+		    lease_owner = p_owner,
+		    lease_token = replace(gen_random_uuid()::text, '-', ''),
+		    lease_expires = now() + p_lease_ms * interval '1 ms',
+		    started_at = now()
+		FROM next WHERE j.id = next.id
+		RETURNING j.id, j.kind, j.payload, j.lease_token, j.timeout_ms,
+		    j.attempts, j.priority, j.run_at
+	), runs AS (
+		INSERT INTO job_runs (lease_token, job_id, attempt, worker,
+		    started_at)
+		SELECT c.lease_token, c.id, c.attempts, p_owner, now()
+		FROM claimed c
+	)
+	SELECT c.id, c.kind, c.payload, c.lease_token, c.timeout_ms, c.attempts
+	FROM claimed c ORDER BY c.priority DESC, c.run_at, c.id
+$$;
+
+-- Equal jitter: half the exponential delay for sure, half at random, so
+-- jobs that failed together do not all come back together.
+CREATE FUNCTION job_backoff(p_attempt integer, p_base_ms integer,
+    p_max_ms integer)
+RETURNS interval LANGUAGE sql VOLATILE AS $$
+	SELECT (d / 2 + random() * d / 2) * interval '1 ms'
+	FROM (SELECT least(p_max_ms::float8,
+	    p_base_ms * power(2::float8, least(greatest(p_attempt - 1, 0), 40)))
+	    AS d) x
+$$;
+
+-- After an attempt that failed (`p_lost`: the worker vanished, so it may
+-- have acted): queued after a back-off, discarded, or unknown. The job's
+-- row is locked by the caller. Returns the new state.
+CREATE FUNCTION job_settle_failure(j jobs, p_error text, p_lost boolean,
+    p_permanent boolean)
+RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+	k	job_kinds;
+	v_state	text;
+BEGIN
+	SELECT * INTO k FROM job_kinds WHERE kind = j.kind;
+	IF p_lost AND k.outside_effect THEN
+		v_state := 'unknown';
+	ELSIF p_permanent OR j.attempts >= j.max_attempts THEN
+		v_state := 'discarded';
+	ELSE
+		v_state := 'queued';
+	END IF;
+	UPDATE jobs SET state = v_state, last_error = p_error,
+	    lease_token = NULL, lease_expires = NULL,
+	    run_at = CASE WHEN v_state = 'queued' THEN now() +
+		job_backoff(j.attempts, k.backoff_ms, k.backoff_max_ms)
+		ELSE run_at END
+	WHERE id = j.id;
+	RETURN v_state;
+END $$;
+
+-- Results of attempts, one per array position: applied only to a job
+-- still running under that lease token, each with its effects in this
+-- transaction. Returns each one's outcome: 'done', the state a failure
+-- led to ('queued', 'discarded'), or 'stale'. Rows are locked in id order,
+-- so two servers completing overlapping batches cannot deadlock.
+CREATE FUNCTION job_complete(p_ids bigint[], p_tokens text[], p_ok boolean[],
+    p_results bytea[], p_errors text[], p_permanent boolean[])
+RETURNS TABLE (id bigint, lease_token text, outcome text)
+LANGUAGE plpgsql AS $$
+DECLARE
+	r	record;
+	j	jobs;
+BEGIN
+	FOR r IN SELECT u.* FROM unnest(p_ids, p_tokens, p_ok, p_results,
+	    p_errors, p_permanent) AS u(id, token, ok, result, error, permanent)
+	    ORDER BY u.id
+	LOOP
+		id := r.id;
+		lease_token := r.token;
+		SELECT * INTO j FROM jobs WHERE jobs.id = r.id FOR UPDATE;
+		IF NOT FOUND OR j.state <> 'running' OR
+		    j.lease_token IS DISTINCT FROM r.token THEN
+			UPDATE job_runs SET late_result_at = coalesce(
+			    late_result_at, now())
+			WHERE job_runs.lease_token = r.token
+			  AND job_runs.job_id = r.id;
+			outcome := 'stale';
+			RETURN NEXT;
+			CONTINUE;
+		END IF;
+		IF r.ok THEN
+			UPDATE jobs SET state = 'done', result = r.result,
+			    finished_at = now(), last_error = NULL,
+			    lease_token = NULL, lease_expires = NULL
+			WHERE jobs.id = j.id;
+			UPDATE job_runs SET ended_at = now(), outcome = 'done'
+			WHERE job_runs.lease_token = r.token;
+			outcome := 'done';
+		ELSE
+			UPDATE job_runs SET ended_at = now(), outcome = 'failed',
+			    error = r.error
+			WHERE job_runs.lease_token = r.token;
+			outcome := job_settle_failure(j, r.error, false,
+			    r.permanent);
+		END IF;
+		RETURN NEXT;
+	END LOOP;
+END $$;
+
+-- Takes leases back without a result. `p_why`: 'handed_back' (the worker
+-- gave it back unrun) and 'unsent' (it never reached the worker) cost no
+-- attempt and queue the job at once; 'lost' (the worker died or its
+-- connection broke mid-job) counts as a failed attempt that may have
+-- acted. Returns the state each job went to; tokens no longer current are
+-- left alone.
+CREATE FUNCTION job_release(p_ids bigint[], p_tokens text[], p_why text,
+    p_error text)
+RETURNS TABLE (id bigint, outcome text)
+LANGUAGE plpgsql AS $$
+DECLARE
+	r	record;
+	j	jobs;
+BEGIN
+	IF p_why NOT IN ('handed_back', 'unsent', 'lost') THEN
+		RAISE EXCEPTION 'job_release: unknown reason "%"', p_why;
+	END IF;
+	FOR r IN SELECT u.* FROM unnest(p_ids, p_tokens) AS u(id, token)
+	    ORDER BY u.id
+	LOOP
+		SELECT * INTO j FROM jobs WHERE jobs.id = r.id FOR UPDATE;
+		IF NOT FOUND OR j.state <> 'running' OR
+		    j.lease_token IS DISTINCT FROM r.token THEN
+			CONTINUE;
+		END IF;
+		UPDATE job_runs SET ended_at = now(), outcome = p_why,
+		    error = p_error
+		WHERE job_runs.lease_token = r.token;
+		id := j.id;
+		IF p_why = 'lost' THEN
+			outcome := job_settle_failure(j, p_error, true, false);
+		ELSE
+			UPDATE jobs SET state = 'queued', run_at = now(),
+			    attempts = greatest(jobs.attempts - 1, 0),
+			    lease_token = NULL, lease_expires = NULL
+			WHERE jobs.id = j.id;
+			outcome := 'queued';
+		END IF;
+		RETURN NEXT;
+	END LOOP;
+END $$;
+
+-- Extends the leases of jobs whose workers are alive, until each job's
+-- own time is up; returns how many were extended.
+CREATE FUNCTION job_renew(p_ids bigint[], p_tokens text[], p_lease_ms integer)
+RETURNS integer LANGUAGE sql AS $$
+	WITH renewed AS (
+		UPDATE jobs j SET lease_expires = now() + p_lease_ms *
+		    interval '1 ms'
+		FROM unnest(p_ids, p_tokens) AS u(id, token)
+		WHERE j.id = u.id AND j.lease_token = u.token
+		  AND j.state = 'running'
+		  AND now() < j.started_at + j.timeout_ms * interval '1 ms'
+		RETURNING 1
+	)
+	SELECT count(*)::integer FROM renewed
+$$;
+
+-- A worker that reconnected still runs these jobs: they stay its, under
+-- the same tokens. Returns those still current.
+CREATE FUNCTION job_adopt(p_owner text, p_ids bigint[], p_tokens text[],
+    p_lease_ms integer)
+RETURNS TABLE (id bigint, lease_token text, kind text, timeout_ms integer,
+    started_at timestamptz)
+LANGUAGE sql AS $$
+	UPDATE jobs j SET lease_owner = p_owner,
+	    lease_expires = now() + p_lease_ms * interval '1 ms'
+	FROM unnest(p_ids, p_tokens) AS u(id, token)
+	WHERE j.id = u.id AND j.lease_token = u.token AND j.state = 'running'
+	RETURNING j.id, j.lease_token, j.kind, j.timeout_ms, j.started_at
+$$;
+
+-- Leases nobody renewed in time: their server died with them, or the job
+-- outran its time on a worker that still heartbeats. Each is a lost
+-- attempt. Returns what became of them.
+CREATE FUNCTION job_rescue_expired(p_limit integer)
+RETURNS TABLE (id bigint, lease_token text, outcome text)
+LANGUAGE plpgsql AS $$
+DECLARE
+	j	jobs;
+BEGIN
+	FOR j IN SELECT * FROM jobs
+	    WHERE state = 'running' AND lease_expires < now()
+	    ORDER BY jobs.id LIMIT p_limit FOR UPDATE SKIP LOCKED
+	LOOP
+		UPDATE job_runs SET ended_at = now(), outcome = 'expired',
+		    error = 'lease expired'
+		WHERE job_runs.lease_token = j.lease_token;
+		id := j.id;
+		lease_token := j.lease_token;
+		outcome := job_settle_failure(j, format('the lease of %s ' ||
+		    'expired: the job outran %s ms or nobody heard from it',
+		    j.lease_owner, j.timeout_ms), true, false);
+		RETURN NEXT;
+	END LOOP;
+END $$;
+
+-- An administrator's second chance for a job that ended badly: queued
+-- now with its attempts anew. Returns the job's state afterwards, or NULL
+-- if there is no such job.
+CREATE FUNCTION job_retry(p_id bigint)
+RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+	j	jobs;
+BEGIN
+	SELECT * INTO j FROM jobs WHERE id = p_id FOR UPDATE;
+	IF NOT FOUND THEN
+		RETURN NULL;
+	END IF;
+	IF j.state NOT IN ('discarded', 'unknown', 'cancelled') THEN
+		RETURN j.state;
+	END IF;
+	UPDATE jobs SET state = 'queued', attempts = 0, run_at = now(),
+	    finished_at = NULL
+	WHERE id = p_id;
+	RETURN 'queued';
+END $$;
+
+-- Stops a job for good. A running job's worker may still finish; its
+-- result is then stale and changes nothing. Returns the state afterwards
+-- ('done' stays done), or NULL if there is no such job.
+CREATE FUNCTION job_cancel(p_id bigint)
+RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+	j	jobs;
+BEGIN
+	SELECT * INTO j FROM jobs WHERE id = p_id FOR UPDATE;
+	IF NOT FOUND THEN
+		RETURN NULL;
+	END IF;
+	IF j.state IN ('done', 'cancelled') THEN
+		RETURN j.state;
+	END IF;
+	IF j.state = 'running' THEN
+		UPDATE job_runs SET ended_at = now(), outcome = 'cancelled'
+		WHERE lease_token = j.lease_token;
+	END IF;
+	UPDATE jobs SET state = 'cancelled', finished_at = now(),
+	    lease_token = NULL, lease_expires = NULL
+	WHERE id = p_id;
+	RETURN 'cancelled';
+END $$;
+
+-- Moves up to `p_batch` jobs finished more than `p_keep_done` ago into the
+-- history, forgets history older than `p_keep_history`, and idempotency
+-- keys older than `p_keep_keys` (a client retries within minutes, not
+-- months). Returns how many jobs moved.
+CREATE FUNCTION job_prune(p_keep_done interval, p_keep_history interval,
+    p_keep_keys interval, p_batch integer)
+RETURNS integer LANGUAGE plpgsql AS $$
+DECLARE
+	v_moved	integer;
+BEGIN
+	WITH gone AS (
+		DELETE FROM jobs WHERE id IN (
+			SELECT id FROM jobs
+			WHERE state IN ('done', 'cancelled')
+			  AND finished_at < now() - p_keep_done
+			ORDER BY finished_at LIMIT p_batch
+			FOR UPDATE SKIP LOCKED)
+		RETURNING *
+	), moved AS (
+		INSERT INTO job_history (id, kind, state, unique_key,
+		    dossier_id, attempts, due_at, created_at, finished_at,
+		    last_error)
+		SELECT id, kind, state, unique_key, dossier_id, attempts,
+		    due_at, created_at, finished_at, last_error
+		FROM gone
+		RETURNING 1
+	)
+	SELECT count(*) INTO v_moved FROM moved;
+	DELETE FROM job_history WHERE finished_at < now() - p_keep_history;
+	DELETE FROM idempotency_keys WHERE created_at < now() - p_keep_keys;
+	RETURN v_moved;
+END $$;
+
+-- Per kind: the queue's depth, what runs, what needs a person, and the
+-- latency (due → done) of the jobs finished in the last hour.
+CREATE FUNCTION job_stats()
+RETURNS TABLE (kind text, queued bigint, due bigint, running bigint,
+    discarded bigint, unknown bigint, oldest_due_ms bigint,
+    done_last_hour bigint, p50_ms bigint, p95_ms bigint)
+LANGUAGE sql STABLE AS $$
+	WITH live AS (
+		SELECT j.kind,
+		    count(*) FILTER (WHERE j.state = 'queued') AS queued,
+		    count(*) FILTER (WHERE j.state = 'queued' AND
+			j.run_at <= now()) AS due,
+		    count(*) FILTER (WHERE j.state = 'running') AS running,
+		    count(*) FILTER (WHERE j.state = 'discarded') AS discarded,
+		    count(*) FILTER (WHERE j.state = 'unknown') AS unknown,
+		    max(extract(epoch FROM now() - j.run_at) * 1000)
+			FILTER (WHERE j.state = 'queued' AND j.run_at <= now())
+			AS oldest_due_ms
+		FROM jobs j WHERE j.state NOT IN ('done', 'cancelled')
+		GROUP BY j.kind
+	), finished AS (
+		SELECT f.kind, extract(epoch FROM f.finished_at - f.due_at)
+		    * 1000 AS ms
+		FROM (SELECT j.kind, j.due_at, j.finished_at FROM jobs j
+		      WHERE j.state = 'done'
+			AND j.finished_at > now() - interval '1 hour'
+		      UNION ALL
+		      SELECT h.kind, h.due_at, h.finished_at FROM job_history h
+		      WHERE h.state = 'done'
+			AND h.finished_at > now() - interval '1 hour') f
+	), latency AS (
+		SELECT f.kind, count(*) AS done_last_hour,
+		    percentile_cont(0.5) WITHIN GROUP (ORDER BY f.ms) AS p50,
+		    percentile_cont(0.95) WITHIN GROUP (ORDER BY f.ms) AS p95
+		FROM finished f GROUP BY f.kind
+	)
+	SELECT k.kind, coalesce(l.queued, 0), coalesce(l.due, 0),
+	    coalesce(l.running, 0), coalesce(l.discarded, 0),
+	    coalesce(l.unknown, 0), coalesce(l.oldest_due_ms, 0)::bigint,
+	    coalesce(t.done_last_hour, 0), coalesce(t.p50, 0)::bigint,
+	    coalesce(t.p95, 0)::bigint
+	FROM job_kinds k
+	LEFT JOIN live l ON l.kind = k.kind
+	LEFT JOIN latency t ON t.kind = k.kind
+	ORDER BY k.kind
+$$;
+
+-- job_retry or job_cancel for an administrator, audited. Returns the
+-- state before and after, or no row if there is no such job.
+CREATE FUNCTION job_admin_act(p_id bigint, p_action text, p_account bigint,
+    p_address text)
+RETURNS TABLE (state_before text, state_after text)
+LANGUAGE plpgsql AS $$
+BEGIN
+	SELECT j.state INTO state_before FROM jobs j WHERE j.id = p_id;
+	IF NOT FOUND THEN
+		RETURN;
+	END IF;
+	IF p_action = 'retry' THEN
+		state_after := job_retry(p_id);
+	ELSIF p_action = 'cancel' THEN
+		state_after := job_cancel(p_id);
+	ELSE
+		RAISE EXCEPTION 'job_admin_act: unknown action "%"', p_action;
+	END IF;
+	INSERT INTO audit_log (account_id, address, action, target, outcome,
+	    detail)
+	VALUES (p_account, p_address, 'job_' || p_action, 'job ' || p_id,
+	    CASE WHEN state_before = state_after THEN 'failed' ELSE 'ok' END,
+	    state_before || ' -> ' || state_after);
+	RETURN NEXT;
+END $$;
