@@ -244,6 +244,54 @@ output_time(int64_t unix_ms, char buf[32])
 }
 
 void
+output_time_seconds(int64_t unix_ms, char buf[32])
+{
+	time_t		t = (time_t)(unix_ms / 1000);
+	struct tm	tm;
+
+	if (unix_ms <= 0 || localtime_r(&t, &tm) == NULL)
+		snprintf(buf, 32, "—");
+	else
+		strftime(buf, 32, "%Y-%m-%d %H:%M:%S", &tm);
+}
+
+void
+output_shorten(const char *s, size_t max, char *buf, size_t size)
+{
+	size_t	n = 0, len = 0;
+	bool	cut = false;
+
+	if (size < sizeof "…") {
+		if (size > 0)
+			buf[0] = '\0';
+		return;
+	}
+	for (; *s != '\0'; s++) {
+		unsigned char	c = (unsigned char)*s;
+
+		/* Count lead bytes only; continuation bytes are 10xxxxxx. */
+		if ((c & 0xc0) != 0x80 && n++ == max) {
+			cut = true;
+			break;
+		}
+		/* Keep room for the byte, "…" and the NUL. */
+		if (len + 1 + sizeof "…" > size) {
+			cut = true;
+			break;
+		}
+		buf[len++] = c < 0x20 || c == 0x7f ? ' ' : (char)c;
+	}
+	buf[len] = '\0';
+	if (cut) {
+		/* Running out of room may have split a character. */
+		utf8_trim_partial(buf);
+		for (len = strlen(buf); len > 0 && buf[len - 1] == ' '; len--)
+			;
+		memcpy(buf + len, "…", sizeof "…");
+	}
+}
+
+void
 output_account(FILE *fp, bool json, const Tdkt__Account *a,
     int64_t session_expires_ms)
 {

@@ -65,6 +65,16 @@ void	output_account(FILE *, bool json, const Tdkt__Account *,
 
 /* Writes a Unix time in ms as local "YYYY-MM-DD HH:MM" (0: "—") into buf[32]. */
 void	output_time(int64_t unix_ms, char buf[32]);
+/* The same to the second, for events a few seconds apart. */
+void	output_time_seconds(int64_t unix_ms, char buf[32]);
+
+/*
+ * Copies `s` (valid UTF-8) into buf[size] as one line for a table cell:
+ * control characters (a stack trace's newlines) become spaces, and past
+ * `max` code points, or past what buf holds, it is cut on a character
+ * boundary and ends in "…".
+ */
+void	output_shorten(const char *s, size_t max, char *buf, size_t size);
 
 /*
  * Reports a failed call (to stderr as text, to stdout as JSON with --json)

@@ -107,8 +107,7 @@ harness_sleep_ms(int64_t ms)
 
 /* ---- strings, paths and files ---- */
 
-/* Keeps `s` (malloc'd) until harness_free and returns it. */
-static const char *
+const char *
 harness_keep(struct harness *h, char *s)
 {
 	struct harness_string	*hs = xcalloc(1, sizeof *hs);
@@ -1069,6 +1068,8 @@ harness_extpg_start(struct harness *h)
 	int64_t			 deadline;
 
 	ck_assert_msg(h->extpg == NULL, "the external PostgreSQL already runs");
+	if (access(harness_path(h, "extpg/PG_VERSION"), F_OK) == 0)
+		goto start;	/* a restart of the cluster made before */
 	harness_mkdir_for_postgres(data);
 	harness_mkdir_for_postgres(sock);
 
@@ -1083,6 +1084,7 @@ harness_extpg_start(struct harness *h)
 	harness_output_clear(&out);
 	free(initdb[0]);
 
+start:;
 	char *postgres[] = {
 		xasprintf("%s/postgres", bindir), "-D", (char *)data,
 		"-k", (char *)sock, "-c", "listen_addresses=",

@@ -177,6 +177,8 @@ void		 harness_server_set(struct harness *, const char *name,
 void		 harness_worker_set(struct harness *, const char *name,
 		    const char *value);
 
+/* Keeps `s` (malloc'd) until harness_free and returns it. */
+const char	*harness_keep(struct harness *, char *s);
 /* Returns DIR/name (formatted), owned by the harness. */
 const char	*harness_path(struct harness *, const char *fmt, ...)
 		    __attribute__((format(printf, 2, 3)));
@@ -309,7 +311,8 @@ void		 harness_output_clear(struct harness_output *);
 /*
  * Starts a standalone PostgreSQL cluster (initdb as user postgres when
  * root, then postgres on a Unix socket in DIR/extsock, no TCP) and waits
- * until it accepts connections. Returns a libpq connection string for it,
+ * until it accepts connections; after harness_extpg_stop, starts the same
+ * cluster again. Returns a libpq connection string for it,
  * owned by the harness; fails the test if the cluster does not start.
  */
 const char	*harness_extpg_start(struct harness *);
