@@ -120,6 +120,10 @@ CREATE UNIQUE INDEX job_history_unique_key ON job_history (unique_key)
 	WHERE unique_key IS NOT NULL;
 CREATE INDEX job_history_finished ON job_history (finished_at);
 
+-- job_prune forgets old idempotency keys every minute; without this it
+-- would read every key each time.
+CREATE INDEX idempotency_keys_created ON idempotency_keys (created_at);
+
 -- The queue churns: every job is inserted, updated two or three times and
 -- deleted within the hour. Default autovacuum waits for 20% of the table to
 -- be dead, and with a small table that is a moving target while dead
@@ -143,6 +147,20 @@ ALTER TABLE job_runs SET (
 	autovacuum_analyze_threshold = 5000,
 	autovacuum_vacuum_cost_delay = 0
 );
+
+-- A session left idle inside a transaction (an administrator's psql, say)
+-- holds back vacuum for every table, and the claim's index bloats behind
+-- it. Ours never idle in one; for everyone else on this database, a minute
+-- is the limit. Only the database's owner may set it: otherwise its DBA is
+-- told.
+DO $$
+BEGIN
+	EXECUTE format('ALTER DATABASE %I SET idle_in_transaction_session_timeout'
+	    ' = %L', current_database(), '1min');
+EXCEPTION WHEN insufficient_privilege THEN
+	RAISE WARNING 'could not set idle_in_transaction_session_timeout on '
+	    'database %: set it to 1min or less by hand', current_database();
+END $$;
 
 -- Queues a job of `p_kind`, unless a job with `p_unique_key` was ever
 -- queued (then returns NULL). Called inside the transaction of the change
