@@ -15,14 +15,15 @@
  * Results wait in `pending` while a batch is in flight, so under load one
  * transaction completes many jobs; their Acks go out when it commits.
  *
- * Every tick:   renew the leases of connected workers (every lease_ms / 3),
+ * Every tick:   renew the leases of connected workers' jobs and of results
+ *               waiting for their transaction (every lease_ms / 3),
  *               rescue expired leases (every second, and at start),
  *               prune finished jobs (every minute).
  *
  * Invariants:
  * 1. A lease in `leases` was committed by a claim (or adoption) and sent to
- *    a worker of a session the pool knows; worker_queue_worker_gone takes
- *    all of a session's leases out at once.
+ *    a worker of a session the pool knows; job_queue_worker_gone takes all
+ *    of a session's leases out at once.
  * 2. Each lease in `leases` is one job counted in flight by the pool, so
  *    taking it out gives the pool its credit back (job_queue_end_lease).
  * 3. No callback of a failed query issues another query: the database may
@@ -672,26 +673,43 @@ job_queue_expire_waiters(struct job_queue *q, int64_t now)
 
 /* ---- the schedule ---- */
 
+/* Adds a lease to renew, growing the arrays as needed. */
+static void
+job_queue_renewal_add(uint64_t **ids, char ***tokens, size_t *n, size_t *cap,
+    uint64_t job_id, char *token)
+{
+	if (*n == *cap) {
+		*cap = *cap == 0 ? 64 : *cap * 2;
+		*ids = xreallocarray(*ids, *cap, sizeof **ids);
+		*tokens = xreallocarray(*tokens, *cap, sizeof **tokens);
+	}
+	(*ids)[*n] = job_id;
+	(*tokens)[(*n)++] = token;
+}
+
+/*
+ * Renews the leases of running jobs, and of finished ones whose results
+ * wait for their transaction: a result must not find its lease expired
+ * because the database was slow to take it.
+ */
 static void
 job_queue_renew(struct job_queue *q, int64_t now)
 {
-	uint64_t	*ids;
-	char		**tokens;
-	size_t		 n = 0;
+	struct result	*lists[2] = { q->pending, q->completing };
+	uint64_t	*ids = NULL;
+	char		**tokens = NULL;
+	size_t		 n = 0, cap = 0;
 
-	for (const struct lease *l = q->leases; l != NULL; l = l->next)
-		n++;
-	if (n == 0)
-		return;
-	ids = xcalloc(n, sizeof *ids);
-	tokens = xcalloc(n, sizeof *tokens);
-	n = 0;
 	for (struct lease *l = q->leases; l != NULL; l = l->next) {
 		/* Past its own time, a job's lease is left to expire. */
-		if (now >= l->renew_until_ms)
-			continue;
-		ids[n] = l->job_id;
-		tokens[n++] = l->token;
+		if (now < l->renew_until_ms)
+			job_queue_renewal_add(&ids, &tokens, &n, &cap,
+			    l->job_id, l->token);
+	}
+	for (size_t i = 0; i < 2; i++) {
+		for (struct result *r = lists[i]; r != NULL; r = r->next)
+			job_queue_renewal_add(&ids, &tokens, &n, &cap,
+			    r->job_id, r->token);
 	}
 	if (n > 0)
 		db_jobs_renew(q->server->db, ids, tokens, n,
