@@ -1,13 +1,19 @@
 /*
- * cmd_admin.c - `tdkt admin workers`: what an administrator looks at to run
- * the system: the workers connected to the server (kinds, credit, jobs in
- * flight and done, when last heard from) and the jobs waiting for one.
+ * cmd_admin.c - `tdkt admin SUB`: what a system administrator looks at to
+ * run the system. This file holds the command's entry and usage, the table
+ * of its sub-commands and `admin workers`: the workers connected to the
+ * server (kinds, credit, jobs in flight and done, when last heard from) and
+ * the jobs waiting for one. The job queue itself (`admin jobs`, `admin job
+ * show|retry|cancel`) is in cmd_admin_jobs.c.
  */
+#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "arena.h"
 #include "cmd.h"
+#include "cmd_admin.h"
+#include "cmd_args.h"
 #include "output.h"
 
 static void
@@ -73,23 +79,32 @@ admin_json_workers(const Tdkt__WorkersListReply *r)
 }
 
 static int
-admin_exec(struct cmd_ctx *ctx, int argc, char **argv)
+admin_workers(struct cmd_ctx *ctx, int argc, char **argv)
 {
+	static const struct option longopts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ NULL, 0, NULL, 0 }
+	};
 	Tdkt__ClientEnvelope	 req = TDKT__CLIENT_ENVELOPE__INIT;
 	Tdkt__WorkersListRequest list = TDKT__WORKERS_LIST_REQUEST__INIT;
 	Tdkt__ClientEnvelope	*reply;
 	struct arena		*a;
-	int			 rc;
+	int			 ch, rc;
 
-	if (argc != 2 || strcmp(argv[1], "workers") != 0) {
-		cmds_usage(stderr, &cmd_admin_entry);
-		return EXIT_USAGE;
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		if (ch != 'j')
+			return cmd_args_usage_error(&cmd_admin_entry, NULL);
+		ctx->json = true;
 	}
+	if (optind != argc)
+		return cmd_args_usage_error(&cmd_admin_entry,
+		    "admin workers không nhận tham số");
 	req.body_case = TDKT__CLIENT_ENVELOPE__BODY_WORKERS_LIST_REQUEST;
 	req.workers_list_request = &list;
 	a = arena_new(4 * 1024 * 1024);
-	rc = cmds_call(ctx, &req, TDKT__CLIENT_ENVELOPE__BODY_WORKERS_LIST_REPLY,
-	    a, &reply);
+	rc = cmds_call(ctx, &req,
+	    TDKT__CLIENT_ENVELOPE__BODY_WORKERS_LIST_REPLY, a, &reply);
 	if (rc == EXIT_OK && ctx->json)
 		admin_json_workers(reply->workers_list_reply);
 	else if (rc == EXIT_OK)
@@ -98,14 +113,86 @@ admin_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	return rc;
 }
 
+static const struct {
+	const char	*name;
+	int		(*exec)(struct cmd_ctx *, int, char **);
+} admin_subs[] = {
+	{ "workers", admin_workers },
+	{ "jobs", cmd_admin_jobs_exec },
+	{ "job", cmd_admin_job_exec },
+};
+
+static int
+admin_exec(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	const char	*sub = argc > 1 ? argv[1] : "";
+
+	for (size_t i = 0; i < sizeof admin_subs / sizeof admin_subs[0]; i++) {
+		if (strcmp(sub, admin_subs[i].name) == 0)
+			return admin_subs[i].exec(ctx, argc - 1, argv + 1);
+	}
+	if (sub[0] == '\0')
+		return cmd_args_usage_error(&cmd_admin_entry,
+		    "admin cần một lệnh con: workers, jobs hoặc job");
+	return cmd_args_usage_error(&cmd_admin_entry,
+	    "admin không có lệnh con \"%s\"", sub);
+}
+
 const struct cmd_entry cmd_admin_entry = {
 	.name = "admin",
-	.args = "workers",
-	.summary = "Vận hành hệ thống: các tiến trình xử lý đang kết nối",
-	.help = "  admin workers   các tiến trình xử lý (worker) đang kết nối: "
-	    "loại việc,\n                  sức chứa, số việc đang chạy và đã "
-	    "xong, lần cuối liên lạc;\n                  và số tác vụ đang chờ "
-	    "(quản trị viên hệ thống)\n"
-	    "\nVới --json: mỗi tiến trình một đối tượng JSON trên một dòng.\n",
+	.args = "workers\n"
+	    "       tdkt admin jobs [--state TRẠNG_THÁI] [--kind LOẠI] "
+	    "[--limit N]\n"
+	    "       tdkt admin job show|retry|cancel MÃ_VIỆC",
+	.summary = "Vận hành hệ thống: các tiến trình xử lý và hàng đợi việc",
+	.help =
+	    "Dành cho quản trị viên hệ thống.\n"
+	    "\n"
+	    "  workers      các tiến trình xử lý (worker) đang kết nối: loại "
+	    "việc, sức\n"
+	    "               chứa, số việc đang chạy và đã xong, lần cuối liên "
+	    "lạc; và số\n"
+	    "               tác vụ đang chờ\n"
+	    "  jobs         hàng đợi việc: với mỗi loại việc, số việc đang chờ "
+	    "(và số đã\n"
+	    "               đến hạn), đang chạy, bị loại bỏ, chưa rõ kết quả; "
+	    "việc đến hạn\n"
+	    "               chờ lâu nhất; số việc xong trong 1 giờ qua và độ "
+	    "trễ từ lúc đến\n"
+	    "               hạn đến lúc xong (p50 / p95). Rồi danh sách việc, "
+	    "mới nhất\n"
+	    "               trước; mặc định là những việc chưa xong (mọi trạng "
+	    "thái trừ\n"
+	    "               done và cancelled)\n"
+	    "      --state TRẠNG_THÁI   chỉ những việc ở trạng thái này\n"
+	    "      --kind LOẠI          chỉ những việc thuộc loại này, ví dụ "
+	    "echo\n"
+	    "      --limit N            nhiều nhất N việc (mặc định 50, tối "
+	    "đa 1000)\n"
+	    "  job show     một việc và từng lần chạy nó: tiến trình nào, bắt "
+	    "đầu, kết thúc,\n"
+	    "               kết quả, lỗi\n"
+	    "  job retry    chạy lại từ đầu một việc bị loại bỏ, chưa rõ kết "
+	    "quả hoặc đã huỷ\n"
+	    "  job cancel   huỷ hẳn một việc chưa xong; nếu việc đang chạy, "
+	    "kết quả đến sau\n"
+	    "               sẽ không được dùng\n"
+	    "\n"
+	    "Trạng thái (--state): queued (đang chờ), running (đang chạy), "
+	    "done (đã xong),\n"
+	    "discarded (bị loại bỏ), unknown (chưa rõ kết quả), cancelled (đã "
+	    "huỷ). Việc\n"
+	    "chưa rõ kết quả là việc mất liên lạc giữa chừng mà có thể đã tác "
+	    "động ra bên\n"
+	    "ngoài (ví dụ đã gửi thư): hãy kiểm tra trước khi chạy lại.\n"
+	    "\n"
+	    "Với --json (đặt trước hoặc sau lệnh con): workers in mỗi tiến "
+	    "trình một đối\n"
+	    "tượng JSON trên một dòng; jobs, job show, retry và cancel in một "
+	    "đối tượng;\n"
+	    "trạng thái là mã tiếng Anh ở trên, kết quả mỗi lần chạy (outcome) "
+	    "là done,\n"
+	    "failed, lost, expired, handed_back, unsent hoặc cancelled (\"\": "
+	    "đang chạy).\n",
 	.exec = admin_exec,
 };

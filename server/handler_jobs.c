@@ -119,13 +119,18 @@ job_act_done(void *arg, Tdkt__JobInfo *job, const char *state_before,
 		    "no job %llu", (unsigned long long)in->job_id);
 		return;
 	}
-	if (strcmp(job->state, state_before) == 0) {
+	/*
+	 * A finished job is neither run again nor cancelled. Asking for what
+	 * is already so (a retry of a queued job, a cancel of a cancelled
+	 * one) succeeds: a client resending after a lost reply must not hear
+	 * of a conflict.
+	 */
+	if (strcmp(state_before, "done") == 0) {
 		request_fail_vi(&req, TDKT__ERROR_CODE__ERROR_CODE_CONFLICT,
-		    retry ? "Chỉ chạy lại được việc đã bị loại bỏ, chưa rõ kết "
-		    "quả hoặc đã huỷ." : "Việc này đã xong hoặc đã huỷ.",
-		    "job %llu is %s; %s", (unsigned long long)in->job_id,
-		    job->state, retry ? "only discarded, unknown or cancelled "
-		    "jobs can be retried" : "finished jobs cannot be cancelled");
+		    "Việc này đã xong: không chạy lại hay huỷ được nữa.",
+		    "job %llu is done; finished jobs cannot be %s",
+		    (unsigned long long)in->job_id, retry ? "retried" :
+		    "cancelled");
 		return;
 	}
 	if (retry)

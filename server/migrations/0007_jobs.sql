@@ -555,7 +555,7 @@ BEGIN
 	INSERT INTO audit_log (account_id, address, action, target, outcome,
 	    detail)
 	VALUES (p_account, p_address, 'job_' || p_action, 'job ' || p_id,
-	    CASE WHEN state_before = state_after THEN 'failed' ELSE 'ok' END,
+	    CASE WHEN state_before = 'done' THEN 'failed' ELSE 'ok' END,
 	    state_before || ' -> ' || state_after);
 	RETURN NEXT;
 END $$;

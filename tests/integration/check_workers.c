@@ -253,6 +253,126 @@ START_TEST(test_admin_workers)
 }
 END_TEST
 
+/*
+ * `tdkt admin jobs` and `tdkt admin job`: the durable queue as a system
+ * administrator sees it, what it refuses, and whom.
+ */
+START_TEST(test_admin_jobs)
+{
+	struct harness_output	 out;
+	struct harness_json	*j;
+	char			 id[24], needle[128];
+	const char		*at;
+	uint64_t		 job_id;
+	size_t			 runs = 0;
+
+	h = harness_new();
+	harness_start(h, 1);
+	ck_assert_int_eq(harness_cli(h, &out, "--json", "echo", "xin chào",
+	    NULL), 0);
+	ck_assert_msg((j = harness_json_parse(out.out)) != NULL, "%s", out.out);
+	ck_assert_int_eq(harness_json_uint(j, "job_id", &job_id), 0);
+	harness_json_free(&j);
+	harness_output_clear(&out);
+	snprintf(id, sizeof id, "%llu", (unsigned long long)job_id);
+
+	/* One JSON object: each kind's queue, then the jobs, by code. */
+	ck_assert_int_eq(harness_cli(h, &out, "--json", "admin", "jobs",
+	    "--state", "done", NULL), 0);
+	snprintf(needle, sizeof needle, "{\"id\":%s,\"kind\":\"echo\","
+	    "\"state\":\"done\",", id);
+	ck_assert_msg(strncmp(out.out, "{\"ok\":true,\"kinds\":[{\"kind\":"
+	    "\"echo\",", strlen("{\"ok\":true,\"kinds\":[{\"kind\":"
+	    "\"echo\",")) == 0 && strstr(out.out, needle) != NULL &&
+	    strstr(out.out, "\"lease_owner\":\"w1\"") != NULL &&
+	    strchr(out.out, '\n') == out.out + strlen(out.out) - 1,
+	    "%s", out.out);
+	harness_output_clear(&out);
+
+	/* For people: the state in Vietnamese; no live job is a sentence. */
+	ck_assert_int_eq(harness_cli(h, &out, "admin", "jobs", "--state",
+	    "done", "--kind", "echo", NULL), 0);
+	ck_assert_msg(strstr(out.out, "Hàng đợi theo loại việc") != NULL &&
+	    strstr(out.out, "đã xong") != NULL &&
+	    strstr(out.out, "1/3") != NULL, "%s", out.out);
+	harness_output_clear(&out);
+	ck_assert_int_eq(harness_cli(h, &out, "admin", "jobs", NULL), 0);
+	ck_assert_msg(strstr(out.out, "Không có việc nào đang chờ") != NULL,
+	    "%s", out.out);
+	harness_output_clear(&out);
+
+	/* The job and its one attempt, which w1 ran to the end. */
+	ck_assert_int_eq(harness_cli(h, &out, "--json", "admin", "job", "show",
+	    id, NULL), 0);
+	for (at = out.out; (at = strstr(at, "\"attempt\":")) != NULL; at++)
+		runs++;
+	ck_assert_msg(runs == 1 && strstr(out.out, "\"runs\":[{\"attempt\":1,"
+	    "\"worker\":\"w1\",") != NULL &&
+	    strstr(out.out, "\"outcome\":\"done\"") != NULL, "%s", out.out);
+	harness_output_clear(&out);
+	ck_assert_int_eq(harness_cli(h, &out, "admin", "job", "show", id,
+	    NULL), 0);
+	ck_assert_msg(strstr(out.out, "Các lần chạy") != NULL &&
+	    strstr(out.out, "đã xong") != NULL, "%s", out.out);
+	harness_output_clear(&out);
+
+	/* A finished job can be neither cancelled nor retried. */
+	ck_assert_int_eq(harness_cli(h, &out, "--json", "admin", "job",
+	    "cancel", id, NULL), 1);
+	ck_assert_msg(strstr(out.out, "\"error\":\"conflict\"") != NULL,
+	    "%s", out.out);
+	harness_output_clear(&out);
+	ck_assert_int_eq(harness_cli(h, &out, "admin", "job", "retry", id,
+	    NULL), 1);
+	ck_assert_msg(strstr(out.err, "[conflict]") != NULL, "%s", out.err);
+	harness_output_clear(&out);
+	ck_assert_int_eq(harness_cli(h, &out, "--json", "admin", "job", "show",
+	    "999999", NULL), 1);
+	ck_assert_msg(strstr(out.out, "\"error\":\"not_found\"") != NULL,
+	    "%s", out.out);
+	harness_output_clear(&out);
+
+	/* Refused before anything is sent, saying why. */
+	ck_assert_int_eq(harness_cli(h, &out, "admin", "jobs", "--state",
+	    "bogus", NULL), 2);
+	ck_assert_msg(strstr(out.err, "--state không hợp lệ: \"bogus\"") !=
+	    NULL && strstr(out.err, "queued, running, done") != NULL, "%s",
+	    out.err);
+	harness_output_clear(&out);
+	ck_assert_int_eq(harness_cli(h, &out, "admin", "job", "show", "12x",
+	    NULL), 2);
+	ck_assert_msg(strstr(out.err, "mã việc không hợp lệ") != NULL, "%s",
+	    out.err);
+	harness_output_clear(&out);
+	ck_assert_int_eq(harness_cli(h, &out, "admin", "job", "cancel", NULL),
+	    2);
+	ck_assert_msg(strstr(out.err, "cần đúng một MÃ_VIỆC") != NULL, "%s",
+	    out.err);
+	harness_output_clear(&out);
+
+	/* Only system administrators see the queue. */
+	harness_load_district1(h);
+	harness_user(h, "gv", "Q1-TH-DINHTIENHOANG", "staff", NULL);
+	ck_assert_int_eq(harness_cli_as(h, &out, "gv", "--json", "admin",
+	    "jobs", NULL), 1);
+	ck_assert_msg(strstr(out.out, "\"error\":\"permission_denied\"") !=
+	    NULL, "%s", out.out);
+	harness_output_clear(&out);
+	ck_assert_int_eq(harness_cli_as(h, &out, "gv", "admin", "job", "cancel",
+	    id, NULL), 1);
+	ck_assert_msg(strstr(out.err, "[permission_denied]") != NULL, "%s",
+	    out.err);
+	harness_output_clear(&out);
+	/* A district's administrator runs its accounts, not the system. */
+	harness_user(h, "qtq1", "PGDDT-Q1", "admin", NULL);
+	ck_assert_int_eq(harness_cli_as(h, &out, "qtq1", "--json", "admin",
+	    "job", "show", id, NULL), 1);
+	ck_assert_msg(strstr(out.out, "\"error\":\"permission_denied\"") !=
+	    NULL, "%s", out.out);
+	harness_output_clear(&out);
+}
+END_TEST
+
 static Suite *
 workers_suite(void)
 {
@@ -270,6 +390,7 @@ workers_suite(void)
 	tcase_add_checked_fixture(tc, NULL, workers_teardown);
 	tcase_add_test(tc, test_worker_events);
 	tcase_add_test(tc, test_admin_workers);
+	tcase_add_test(tc, test_admin_jobs);
 	suite_add_tcase(s, tc);
 
 	return s;
