@@ -113,14 +113,14 @@ db_jobs_leased_done(void *arg, const PGresult *res, const char *error)
 }
 
 void
-db_jobs_claim(struct db *db, const char *owner, char *const *kinds,
-    size_t nkinds, uint32_t limit, uint32_t lease_ms, db_jobs_leased_cb *cb,
-    void *arg)
+db_jobs_claim(struct db *db, const struct db_job_holder *who,
+    const char *claim_id, char *const *kinds, size_t nkinds, uint32_t limit,
+    uint32_t lease_ms, db_jobs_leased_cb *cb, void *arg)
 {
 	struct db_jobs_call	*call = db_jobs_call_new(arg);
 	struct db_array		 kind_array;
 	char			 lim[16], lease[16];
-	const char		*params[4];
+	const char		*params[6];
 
 	call->leased_cb = cb;
 	db_array_init(&kind_array);
@@ -128,13 +128,15 @@ db_jobs_claim(struct db *db, const char *owner, char *const *kinds,
 		db_array_add_text(&kind_array, kinds[i]);
 	snprintf(lim, sizeof lim, "%" PRIu32, limit);
 	snprintf(lease, sizeof lease, "%" PRIu32, lease_ms);
-	params[0] = owner;
-	params[1] = db_array_finish(&kind_array);
-	params[2] = lim;
-	params[3] = lease;
+	params[0] = who->owner;
+	params[1] = who->holder;
+	params[2] = claim_id;
+	params[3] = db_array_finish(&kind_array);
+	params[4] = lim;
+	params[5] = lease;
 	db_query(db, "SELECT id, kind, lease_token, timeout_ms, payload, attempts"
-	    " FROM job_claim($1, $2::text[], $3::integer, $4::integer)",
-	    4, params, db_jobs_leased_done, call);
+	    " FROM job_claim($1, $2, $3, $4::text[], $5::integer, $6::integer)",
+	    6, params, db_jobs_leased_done, call);
 	db_array_clear(&kind_array);
 }
 
@@ -154,25 +156,26 @@ db_jobs_leases_arrays(struct db_array *ids, struct db_array *tokens,
 }
 
 void
-db_jobs_adopt(struct db *db, const char *owner, const uint64_t *id,
-    char *const *token, size_t n, uint32_t lease_ms, db_jobs_leased_cb *cb,
-    void *arg)
+db_jobs_adopt(struct db *db, const struct db_job_holder *who,
+    const uint64_t *id, char *const *token, size_t n, uint32_t lease_ms,
+    db_jobs_leased_cb *cb, void *arg)
 {
 	struct db_jobs_call	*call = db_jobs_call_new(arg);
 	struct db_array		 ids, tokens;
 	char			 lease[16];
-	const char		*params[4];
+	const char		*params[5];
 
 	call->leased_cb = cb;
 	db_jobs_leases_arrays(&ids, &tokens, id, token, n);
 	snprintf(lease, sizeof lease, "%" PRIu32, lease_ms);
-	params[0] = owner;
-	params[1] = ids.buf;
-	params[2] = tokens.buf;
-	params[3] = lease;
+	params[0] = who->owner;
+	params[1] = who->holder;
+	params[2] = ids.buf;
+	params[3] = tokens.buf;
+	params[4] = lease;
 	db_query(db, "SELECT id, kind, lease_token, timeout_ms"
-	    " FROM job_adopt($1, $2::bigint[], $3::text[], $4::integer)",
-	    4, params, db_jobs_leased_done, call);
+	    " FROM job_adopt($1, $2, $3::bigint[], $4::text[], $5::integer)",
+	    5, params, db_jobs_leased_done, call);
 	db_array_clear(&ids);
 	db_array_clear(&tokens);
 }
@@ -246,21 +249,22 @@ db_jobs_complete(struct db *db, const struct db_job_result *results,
 
 void
 db_jobs_release(struct db *db, const uint64_t *id, char *const *token,
-    size_t n, const char *why, const char *error, db_jobs_settled_cb *cb,
-    void *arg)
+    size_t n, const char *holder, const char *why, const char *error,
+    db_jobs_settled_cb *cb, void *arg)
 {
 	struct db_jobs_call	*call = db_jobs_call_new(arg);
 	struct db_array		 ids, tokens;
-	const char		*params[4];
+	const char		*params[5];
 
 	call->settled_cb = cb;
 	db_jobs_leases_arrays(&ids, &tokens, id, token, n);
 	params[0] = ids.buf;
 	params[1] = tokens.buf;
-	params[2] = why;
-	params[3] = error;
+	params[2] = holder;
+	params[3] = why;
+	params[4] = error;
 	db_query(db, "SELECT id, NULL, outcome FROM job_release($1::bigint[],"
-	    " $2::text[], $3, $4)", 4, params, db_jobs_settled_done, call);
+	    " $2::text[], $3, $4, $5)", 5, params, db_jobs_settled_done, call);
 	db_array_clear(&ids);
 	db_array_clear(&tokens);
 }
@@ -279,24 +283,43 @@ db_jobs_count_done(void *arg, const PGresult *res, const char *error)
 }
 
 void
-db_jobs_renew(struct db *db, const uint64_t *id, char *const *token,
-    size_t n, uint32_t lease_ms, db_jobs_count_cb *cb, void *arg)
+db_jobs_release_claim(struct db *db, const char *claim_id, const char *holder,
+    db_jobs_count_cb *cb, void *arg)
 {
 	struct db_jobs_call	*call = db_jobs_call_new(arg);
-	struct db_array		 ids, tokens;
-	char			 lease[16];
-	const char		*params[3];
+	const char		*params[2] = { claim_id, holder };
 
 	call->count_cb = cb;
+	db_query(db, "SELECT job_release_claim($1, $2)", 2, params,
+	    db_jobs_count_done, call);
+}
+
+void
+db_jobs_renew(struct db *db, const uint64_t *id, char *const *token,
+    char *const *holder, size_t n, uint32_t lease_ms, db_jobs_settled_cb *cb,
+    void *arg)
+{
+	struct db_jobs_call	*call = db_jobs_call_new(arg);
+	struct db_array		 ids, tokens, holders;
+	char			 lease[16];
+	const char		*params[4];
+
+	call->settled_cb = cb;
 	db_jobs_leases_arrays(&ids, &tokens, id, token, n);
+	db_array_init(&holders);
+	for (size_t i = 0; i < n; i++)
+		db_array_add_text(&holders, holder[i]);
 	snprintf(lease, sizeof lease, "%" PRIu32, lease_ms);
 	params[0] = ids.buf;
 	params[1] = tokens.buf;
-	params[2] = lease;
-	db_query(db, "SELECT job_renew($1::bigint[], $2::text[], $3::integer)",
-	    3, params, db_jobs_count_done, call);
+	params[2] = db_array_finish(&holders);
+	params[3] = lease;
+	db_query(db, "SELECT id, lease_token, 'gone' FROM job_renew("
+	    "$1::bigint[], $2::text[], $3::text[], $4::integer)", 4, params,
+	    db_jobs_settled_done, call);
 	db_array_clear(&ids);
 	db_array_clear(&tokens);
+	db_array_clear(&holders);
 }
 
 void

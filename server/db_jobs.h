@@ -33,17 +33,30 @@ typedef void	db_jobs_leased_cb(void *arg, const struct db_job_lease *,
 		    size_t n, const char *error);
 
 /*
- * Leases up to `limit` due jobs of `kinds` to `owner` (a worker's name, for
- * people) for lease_ms.
+ * Who leases: `owner` names the worker for people; `holder` is this server
+ * instance and the worker's connection ("<instance>/<session>"), which
+ * releases and renewals must name (migration 0007).
  */
-void	db_jobs_claim(struct db *, const char *owner, char *const *kinds,
-	    size_t nkinds, uint32_t limit, uint32_t lease_ms,
-	    db_jobs_leased_cb *, void *arg);
+struct db_job_holder {
+	const char	*owner;
+	const char	*holder;
+};
 
-/* A reconnected worker's jobs stay its: the returned ones are current. */
-void	db_jobs_adopt(struct db *, const char *owner, const uint64_t *ids,
-	    char *const *tokens, size_t n, uint32_t lease_ms,
-	    db_jobs_leased_cb *, void *arg);
+/*
+ * Leases up to `limit` due jobs of `kinds` for lease_ms, as claim `claim_id`
+ * (db_jobs_release_claim gives them back if this answer is lost).
+ */
+void	db_jobs_claim(struct db *, const struct db_job_holder *,
+	    const char *claim_id, char *const *kinds, size_t nkinds,
+	    uint32_t limit, uint32_t lease_ms, db_jobs_leased_cb *, void *arg);
+
+/*
+ * A reconnected worker's jobs stay its: the returned ones are current, with
+ * the time they have left as timeout_ms.
+ */
+void	db_jobs_adopt(struct db *, const struct db_job_holder *,
+	    const uint64_t *ids, char *const *tokens, size_t n,
+	    uint32_t lease_ms, db_jobs_leased_cb *, void *arg);
 
 /* A worker's result, as job_complete() takes it. */
 struct db_job_result {
@@ -71,17 +84,26 @@ void	db_jobs_complete(struct db *, const struct db_job_result *, size_t n,
 	    db_jobs_settled_cb *, void *arg);
 
 /*
- * Takes leases back: why is "handed_back" or "unsent" (no attempt spent)
- * or "lost" (a failed attempt that may have acted). `cb` may be NULL.
+ * Takes leases of `holder` back: why is "handed_back" or "unsent" (no
+ * attempt spent) or "lost" (a failed attempt that may have acted).
  */
 void	db_jobs_release(struct db *, const uint64_t *ids, char *const *tokens,
-	    size_t n, const char *why, const char *error,
+	    size_t n, const char *holder, const char *why, const char *error,
 	    db_jobs_settled_cb *, void *arg);
 
-/* Renews leases whose jobs are within their time; `cb` may be NULL. */
 typedef void	db_jobs_count_cb(void *arg, uint64_t count, const char *error);
+
+/* Gives back, unsent, the leases of a claim whose answer was lost. */
+void	db_jobs_release_claim(struct db *, const char *claim_id,
+	    const char *holder, db_jobs_count_cb *, void *arg);
+
+/*
+ * Renews leases, each for its holder, whose jobs are within their time;
+ * `cb` gets the leases not renewed (outcome "gone").
+ */
 void	db_jobs_renew(struct db *, const uint64_t *ids, char *const *tokens,
-	    size_t n, uint32_t lease_ms, db_jobs_count_cb *, void *arg);
+	    char *const *holders, size_t n, uint32_t lease_ms,
+	    db_jobs_settled_cb *, void *arg);
 
 /* Rescues up to `limit` leases nobody renewed in time. */
 void	db_jobs_rescue_expired(struct db *, uint32_t limit,

@@ -91,11 +91,23 @@ job_show_done(void *arg, Tdkt__JobShowReply *show, const char *error)
 	request_reply(&req, &reply);
 }
 
+/* Ids PostgreSQL cannot hold name no job. */
+static bool
+jobs_id_possible(uint64_t id)
+{
+	return id >= 1 && id <= INT64_MAX;
+}
+
 static void
 job_show_exec(struct request *req)
 {
-	db_jobs_show(req->server->db, req->arena,
-	    req->env->job_show_request->job_id, job_show_done, req);
+	uint64_t	id = req->env->job_show_request->job_id;
+
+	if (!jobs_id_possible(id)) {
+		job_show_done(req, NULL, NULL);
+		return;
+	}
+	db_jobs_show(req->server->db, req->arena, id, job_show_done, req);
 }
 
 static void
@@ -157,6 +169,10 @@ job_act_exec(struct request *req)
 	default:
 		request_fail(&req, TDKT__ERROR_CODE__ERROR_CODE_INVALID_ARGUMENT,
 		    "the action must be retry or cancel");
+		return;
+	}
+	if (!jobs_id_possible(in->job_id)) {
+		job_act_done(req, NULL, NULL, NULL);
 		return;
 	}
 	db_jobs_act(req->server->db, req->arena, in->job_id, action,

@@ -6,29 +6,44 @@
  *
  * One claim is in flight at a time: it leases up to the free credit of the
  * least recently used worker, sends what came back, and claims again at
- * once if the batch was full. A short batch means no more due jobs, so the
- * queue goes `idle` until a commit of ours pokes it or the poll tick
- * (jobs.poll_ms) comes, which is also what finds timers that fell due and
- * jobs other processes queued. Nothing waits for NOTIFY: it would be sent
- * at commit and serialise every transaction that queues a job.
+ * once if the batch was full. A short batch means no more due jobs of that
+ * worker's kinds, so it and every worker whose kinds it covers go dry; the
+ * next claim is for a worker that may run other kinds. A commit of ours
+ * (job_queue_poke) or the poll tick (jobs.poll_ms) wets them all again,
+ * which is also what finds timers that fell due and jobs other processes
+ * queued. Nothing waits for NOTIFY: it would be sent at commit and
+ * serialise every transaction that queues a job.
+ *
+ * Each lease is held through a worker's connection (a session of the
+ * pool), named in PostgreSQL as "<instance>/<session>" (job_queue_holder),
+ * where `instance` is random per server start. Releases and renewals name
+ * the holder, so a connection's end cannot undo a lease its worker's next
+ * connection adopted, here or on another server.
  *
  * Results wait in `pending` while a batch is in flight, so under load one
  * transaction completes many jobs; their Acks go out when it commits.
  *
  * Every tick:   renew the leases of connected workers' jobs and of results
  *               waiting for their transaction (every lease_ms / 3),
- *               rescue expired leases (every second, and at start),
+ *               rescue expired leases (every second, the first time once
+ *               workers have had a liveness window to reconnect),
+ *               give back claims whose answers were lost,
  *               prune finished jobs (every minute).
  *
  * Invariants:
  * 1. A lease in `leases` was committed by a claim (or adoption) and sent to
  *    a worker of a session the pool knows; job_queue_worker_gone takes all
  *    of a session's leases out at once.
- * 2. Each lease in `leases` is one job counted in flight by the pool, so
- *    taking it out gives the pool its credit back (job_queue_end_lease).
- * 3. No callback of a failed query issues another query: the database may
+ * 2. Each lease in `leases` is one job counted in flight by the pool for
+ *    its session, so taking it out gives that session its credit back
+ *    (job_queue_end_lease), and moving it moves the credit.
+ * 3. A job has at most one of: a lease in `leases`, a result in `pending`
+ *    or `completing`.
+ * 4. No callback of a failed query issues another query: the database may
  *    be going away (db_free fails everything queued).
  */
+#include <sys/random.h>
+
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,7 +59,10 @@
 #include "xmalloc.h"
 
 #define JOB_QUEUE_TOKEN_MAX	64
+#define JOB_QUEUE_HOLDER_MAX	48	/* "<16 hex>/<session>" */
 #define JOB_QUEUE_BATCH_MAX	1000	/* results in one transaction */
+#define JOB_QUEUE_PENDING_MAX	10000	/* results waiting, past which... */
+#define JOB_QUEUE_PENDING_BYTES	(256 * 1024 * 1024)	/* ...a worker resends */
 #define JOB_QUEUE_RESCUE_MS	1000
 #define JOB_QUEUE_RESCUE_BATCH	500
 #define JOB_QUEUE_PRUNE_MS	60000
@@ -64,6 +82,7 @@ struct result {
 	struct result	*next;
 	uint64_t	 job_id;
 	char		*token;
+	char		 holder[JOB_QUEUE_HOLDER_MAX];	/* "": no lease known */
 	bool		 ok;
 	bool		 permanent;
 	void		*payload;
@@ -85,27 +104,46 @@ struct waiter {
 	void		*arg;
 };
 
-/* An adoption's context: whose jobs they are. */
+/* An adoption's context: whose jobs they are, and which were asked for. */
 struct adoption {
 	struct job_queue *queue;
 	uint64_t	 session;
+	uint64_t	*ids;
+	char		**tokens;
+	size_t		 n;
+};
+
+/* A claim whose answer was lost: its leases are to be given back. */
+struct lost_claim {
+	struct lost_claim *next;
+	struct job_queue *queue;
+	char		 claim_id[40];
+	char		 holder[JOB_QUEUE_HOLDER_MAX];
+	bool		 releasing;
 };
 
 struct job_queue {
 	struct server	*server;
+	char		 instance[17];	/* random hex, per server start */
+	uint64_t	 next_claim;
 	struct lease	*leases;
 	struct result	*pending;	/* for the next batch */
+	struct result	**pending_tail;
+	size_t		 npending;
+	size_t		 pending_bytes;
 	struct result	*completing;	/* the batch in flight */
 	struct waiter	*waiters;
+	struct lost_claim *lost_claims;
 	bool		 claiming;
 	uint64_t	 claim_session;
 	uint32_t	 claim_limit;
-	bool		 idle;		/* the last claim found no more due jobs */
+	char		 claim_id[40];
+	bool		 idle;		/* a claim failed: wait for the poll */
 	bool		 pruning;
 	bool		 rescuing;
 	int64_t		 last_poll_ms;
 	int64_t		 last_renew_ms;
-	int64_t		 last_rescue_ms;	/* 0: rescue at the first tick */
+	int64_t		 last_rescue_ms;
 	int64_t		 last_prune_ms;
 };
 
@@ -115,11 +153,33 @@ struct job_queue *
 job_queue_new(struct server *s)
 {
 	struct job_queue	*q = xcalloc(1, sizeof *q);
+	unsigned char		 raw[8];
+	int64_t			 now = clock_monotonic_ms();
 
 	q->server = s;
-	/* The first prune waits a minute; the first rescue does not. */
-	q->last_prune_ms = clock_monotonic_ms();
+	q->pending_tail = &q->pending;
+	if (getrandom(raw, sizeof raw, 0) != (ssize_t)sizeof raw)
+		fatal("could not read random bytes for the server instance");
+	for (size_t i = 0; i < sizeof raw; i++)
+		snprintf(q->instance + 2 * i, 3, "%02x", raw[i]);
+	/*
+	 * Leases that expired while no server ran are rescued once workers
+	 * have had a liveness window to reconnect and keep theirs; the
+	 * first prune waits a minute.
+	 */
+	q->last_rescue_ms = now - JOB_QUEUE_RESCUE_MS +
+	    s->conf->workers_heartbeat_ms * s->conf->workers_liveness;
+	q->last_prune_ms = now;
+	log_info("job queue instance %s", q->instance);
 	return q;
+}
+
+/* The name PostgreSQL knows a session's leases by. */
+static void
+job_queue_holder(const struct job_queue *q, uint64_t session,
+    char buf[JOB_QUEUE_HOLDER_MAX])
+{
+	snprintf(buf, JOB_QUEUE_HOLDER_MAX, "%s/%" PRIu64, q->instance, session);
 }
 
 static void
@@ -183,6 +243,7 @@ job_queue_free(struct job_queue **qp)
 {
 	struct job_queue	*q = *qp;
 	struct lease		*l, *lnext;
+	struct lost_claim	*c, *cnext;
 
 	if (q == NULL)
 		return;
@@ -195,6 +256,10 @@ job_queue_free(struct job_queue **qp)
 	for (l = q->leases; l != NULL; l = lnext) {
 		lnext = l->next;
 		free(l);
+	}
+	for (c = q->lost_claims; c != NULL; c = cnext) {
+		cnext = c->next;
+		free(c);
 	}
 	job_queue_results_free(&q->pending);
 	job_queue_results_free(&q->completing);
@@ -212,15 +277,49 @@ job_queue_find_waiter(struct job_queue *q, uint64_t job_id)
 	return NULL;
 }
 
-/* Takes a lease out of memory and gives its worker the credit back. */
+static struct lease *
+job_queue_find_lease(struct job_queue *q, uint64_t job_id, const char *token)
+{
+	for (struct lease *l = q->leases; l != NULL; l = l->next) {
+		if (l->job_id == job_id && strcmp(l->token, token) == 0)
+			return l;
+	}
+	return NULL;
+}
+
+static struct result *
+job_queue_find_result(struct result *list, uint64_t job_id, const char *token)
+{
+	for (struct result *r = list; r != NULL; r = r->next) {
+		if (r->job_id == job_id && strcmp(r->token, token) == 0)
+			return r;
+	}
+	return NULL;
+}
+
+/* True if a result for this lease waits for its transaction. */
 static bool
-job_queue_end_lease(struct job_queue *q, uint64_t job_id, const char *token)
+job_queue_result_waits(struct job_queue *q, uint64_t job_id, const char *token)
+{
+	return job_queue_find_result(q->pending, job_id, token) != NULL ||
+	    job_queue_find_result(q->completing, job_id, token) != NULL;
+}
+
+/*
+ * Takes a lease out of memory and gives its session the credit back; if
+ * `holder` is not NULL, says whose it was. Returns false if there was none.
+ */
+static bool
+job_queue_end_lease(struct job_queue *q, uint64_t job_id, const char *token,
+    char holder[JOB_QUEUE_HOLDER_MAX])
 {
 	struct lease	**pp, *l;
 
 	for (pp = &q->leases; (l = *pp) != NULL; pp = &l->next) {
 		if (l->job_id == job_id && strcmp(l->token, token) == 0) {
 			*pp = l->next;
+			if (holder != NULL)
+				job_queue_holder(q, l->session, holder);
 			worker_pool_release(q->server->pool, l->session);
 			free(l);
 			return true;
@@ -243,6 +342,14 @@ job_queue_add_lease(struct job_queue *q, uint64_t session, uint64_t job_id,
 	q->leases = l;
 }
 
+/* Job ids PostgreSQL can hold, and tokens of the length we hand out. */
+static bool
+job_queue_lease_valid(uint64_t job_id, const char *token)
+{
+	return job_id >= 1 && job_id <= INT64_MAX &&
+	    strlen(token) <= JOB_QUEUE_TOKEN_MAX;
+}
+
 /* Says what became of a job that did not simply finish. */
 static void
 job_queue_log_outcome(uint64_t job_id, const char *outcome, const char *why)
@@ -260,8 +367,6 @@ job_queue_log_outcome(uint64_t job_id, const char *outcome, const char *why)
 		    why);
 }
 
-/* ---- claims ---- */
-
 static void
 job_queue_released(void *arg, const struct db_job_settled *settled, size_t n,
     const char *error)
@@ -277,18 +382,29 @@ job_queue_released(void *arg, const struct db_job_settled *settled, size_t n,
 		    "released");
 }
 
+/* ---- claims ---- */
+
 static void
 job_queue_claimed(void *arg, const struct db_job_lease *leases, size_t n,
     const char *error)
 {
 	struct job_queue	*q = arg;
 	uint64_t		*unsent_ids = NULL;
-	char			**unsent_tokens = NULL;
+	char			**unsent_tokens = NULL, holder[JOB_QUEUE_HOLDER_MAX];
 	size_t			 nunsent = 0;
 
 	q->claiming = false;
+	job_queue_holder(q, q->claim_session, holder);
 	if (error != NULL) {
+		struct lost_claim	*c = xcalloc(1, sizeof *c);
+
+		/* It may have committed: give its leases back when we can. */
 		log_warnx("could not claim jobs: %s", error);
+		c->queue = q;
+		snprintf(c->claim_id, sizeof c->claim_id, "%s", q->claim_id);
+		snprintf(c->holder, sizeof c->holder, "%s", holder);
+		c->next = q->lost_claims;
+		q->lost_claims = c;
 		q->idle = true;		/* the next poll tries again */
 		return;
 	}
@@ -308,12 +424,14 @@ job_queue_claimed(void *arg, const struct db_job_lease *leases, size_t n,
 	}
 	if (nunsent > 0)
 		db_jobs_release(q->server->db, unsent_ids, unsent_tokens,
-		    nunsent, "unsent", "the worker left before the job reached it",
+		    nunsent, holder, "unsent",
+		    "the job could not be sent to its worker",
 		    job_queue_released, q);
 	free(unsent_ids);
 	free(unsent_tokens);
+	/* No more due jobs of these kinds: try workers of other kinds. */
 	if (n < q->claim_limit)
-		q->idle = true;
+		worker_pool_dry(q->server->pool, q->claim_session);
 	job_queue_claim(q);
 }
 
@@ -322,6 +440,8 @@ job_queue_claim(struct job_queue *q)
 {
 	const struct server_config	*conf = q->server->conf;
 	struct worker_slot		 slot;
+	struct db_job_holder		 who;
+	char				 holder[JOB_QUEUE_HOLDER_MAX];
 
 	if (q->claiming || q->idle || !db_ready(q->server->db))
 		return;
@@ -331,7 +451,12 @@ job_queue_claim(struct job_queue *q)
 	q->claim_session = slot.session;
 	q->claim_limit = slot.credit < (uint32_t)conf->jobs_claim_batch ?
 	    slot.credit : (uint32_t)conf->jobs_claim_batch;
-	db_jobs_claim(q->server->db, slot.name, slot.kinds, slot.nkinds,
+	snprintf(q->claim_id, sizeof q->claim_id, "%s:%" PRIu64, q->instance,
+	    ++q->next_claim);
+	job_queue_holder(q, slot.session, holder);
+	who.owner = slot.name;
+	who.holder = holder;
+	db_jobs_claim(q->server->db, &who, q->claim_id, slot.kinds, slot.nkinds,
 	    q->claim_limit, (uint32_t)conf->jobs_lease_ms, job_queue_claimed, q);
 }
 
@@ -345,7 +470,44 @@ void
 job_queue_poke(struct job_queue *q)
 {
 	q->idle = false;
+	worker_pool_wet(q->server->pool);
 	job_queue_claim(q);
+}
+
+static void
+job_queue_claim_released(void *arg, uint64_t count, const char *error)
+{
+	struct lost_claim	*c = arg, **pp;
+	struct job_queue	*q = c->queue;
+
+	c->releasing = false;
+	if (error != NULL) {
+		log_warnx("could not give back the jobs of claim %s: %s",
+		    c->claim_id, error);
+		return;		/* the next tick tries again */
+	}
+	if (count > 0)
+		log_info("gave back %" PRIu64 " jobs of claim %s, whose answer "
+		    "was lost", count, c->claim_id);
+	for (pp = &q->lost_claims; *pp != NULL; pp = &(*pp)->next) {
+		if (*pp == c) {
+			*pp = c->next;
+			break;
+		}
+	}
+	free(c);
+}
+
+static void
+job_queue_release_lost_claims(struct job_queue *q)
+{
+	for (struct lost_claim *c = q->lost_claims; c != NULL; c = c->next) {
+		if (c->releasing)
+			continue;
+		c->releasing = true;
+		db_jobs_release_claim(q->server->db, c->claim_id, c->holder,
+		    job_queue_claim_released, c);
+	}
 }
 
 /* ---- results ---- */
@@ -435,6 +597,8 @@ job_queue_flush(struct job_queue *q)
 	q->completing = q->pending;
 	q->pending = *tail;
 	*tail = NULL;
+	if (q->pending == NULL)
+		q->pending_tail = &q->pending;
 	batch = xcalloc(n, sizeof *batch);
 	n = 0;
 	for (r = q->completing; r != NULL; r = r->next, n++) {
@@ -445,20 +609,11 @@ job_queue_flush(struct job_queue *q)
 		batch[n].len = r->len;
 		batch[n].error = r->error;
 		batch[n].permanent = r->permanent;
+		q->npending--;
+		q->pending_bytes -= r->len;
 	}
 	db_jobs_complete(q->server->db, batch, n, job_queue_completed, q);
 	free(batch);
-}
-
-static bool
-job_queue_result_known(const struct result *list, uint64_t job_id,
-    const char *token)
-{
-	for (const struct result *r = list; r != NULL; r = r->next) {
-		if (r->job_id == job_id && strcmp(r->token, token) == 0)
-			return true;
-	}
-	return false;
 }
 
 /* Errors no retry can mend: the job's input is wrong. */
@@ -469,39 +624,62 @@ job_queue_error_permanent(const Tdkt__Error *e)
 	    e->code == TDKT__ERROR_CODE__ERROR_CODE_INVALID_ARGUMENT;
 }
 
+/* A job given back unrun: no attempt spent, nothing to acknowledge. */
+static void
+job_queue_handed_back(struct job_queue *q, const Tdkt__Result *in)
+{
+	char		 holder[JOB_QUEUE_HOLDER_MAX];
+	uint64_t	 id = in->job_id;
+	char		*token = in->lease_token;
+
+	/* Only a lease we handed out costs a query: nothing to flood with. */
+	if (!job_queue_end_lease(q, in->job_id, in->lease_token, holder))
+		return;
+	db_jobs_release(q->server->db, &id, &token, 1, holder, "handed_back",
+	    "handed back unrun", job_queue_released, q);
+}
+
 void
 job_queue_on_result(struct job_queue *q, uint64_t session,
     const char *worker_name, const void *routing_id, size_t id_len,
     const Tdkt__Result *in)
 {
-	struct result	*r, **pp;
+	struct result	*r;
 	const char	*detail;
 
-	if (strlen(in->lease_token) > JOB_QUEUE_TOKEN_MAX ||
+	(void)session;	/* the token is the proof, whichever connection */
+	if (!job_queue_lease_valid(in->job_id, in->lease_token) ||
 	    id_len > JOB_QUEUE_ROUTING_MAX) {
 		log_warnx("dropped a result from worker %s with a malformed "
-		    "lease token", worker_name);
+		    "job id or lease token", worker_name);
 		return;
 	}
-	if (session != 0)
-		job_queue_end_lease(q, in->job_id, in->lease_token);
 	if (in->handed_back) {
-		/* Given back unrun: no attempt spent, and nothing to ack. */
-		uint64_t	 id = in->job_id;
-		char		*token = in->lease_token;
-
-		db_jobs_release(q->server->db, &id, &token, 1, "handed_back",
-		    "handed back unrun", job_queue_released, q);
-		job_queue_poke(q);
+		job_queue_handed_back(q, in);
 		return;
 	}
-	/* A resend while the first copy is on its way: that one is acked. */
-	if (job_queue_result_known(q->pending, in->job_id, in->lease_token) ||
-	    job_queue_result_known(q->completing, in->job_id, in->lease_token))
+	/* A resend while the first copy is on its way: ack the latest. */
+	if ((r = job_queue_find_result(q->pending, in->job_id,
+	    in->lease_token)) != NULL ||
+	    (r = job_queue_find_result(q->completing, in->job_id,
+	    in->lease_token)) != NULL) {
+		memcpy(r->routing_id, routing_id, id_len);
+		r->routing_len = id_len;
 		return;
+	}
+	if (q->npending >= JOB_QUEUE_PENDING_MAX ||
+	    q->pending_bytes + in->payload.len > JOB_QUEUE_PENDING_BYTES) {
+		/* Not acknowledged: the worker sends it again later. */
+		log_warnx("too many results waiting for the database; "
+		    "worker %s will resend job %" PRIu64 "'s", worker_name,
+		    in->job_id);
+		return;
+	}
 	r = xcalloc(1, sizeof *r);
 	r->job_id = in->job_id;
 	r->token = xstrdup(in->lease_token);
+	/* Its worker is free again; the lease is renewed until it commits. */
+	job_queue_end_lease(q, in->job_id, in->lease_token, r->holder);
 	r->ok = in->ok;
 	if (in->ok && in->payload.len > 0) {
 		r->payload = xmalloc(in->payload.len);
@@ -517,11 +695,11 @@ job_queue_on_result(struct job_queue *q, uint64_t session,
 	r->worker_name = xstrdup(worker_name);
 	memcpy(r->routing_id, routing_id, id_len);
 	r->routing_len = id_len;
-	for (pp = &q->pending; *pp != NULL; pp = &(*pp)->next)
-		;
-	*pp = r;
+	*q->pending_tail = r;
+	q->pending_tail = &r->next;
+	q->npending++;
+	q->pending_bytes += r->len;
 	job_queue_flush(q);
-	job_queue_dispatch(q);
 }
 
 /* ---- workers coming and going ---- */
@@ -532,7 +710,7 @@ job_queue_worker_gone(struct job_queue *q, uint64_t session,
 {
 	struct lease	**pp, *l;
 	uint64_t	*ids = NULL;
-	char		**tokens = NULL, *why;
+	char		**tokens = NULL, *why, holder[JOB_QUEUE_HOLDER_MAX];
 	size_t		 n = 0, cap = 0;
 
 	for (pp = &q->leases; (l = *pp) != NULL;) {
@@ -551,10 +729,11 @@ job_queue_worker_gone(struct job_queue *q, uint64_t session,
 		free(l);
 	}
 	if (n > 0) {
+		job_queue_holder(q, session, holder);
 		why = xasprintf("worker %s was lost while running it",
 		    worker_name);
-		db_jobs_release(q->server->db, ids, tokens, n, "lost", why,
-		    job_queue_released, q);
+		db_jobs_release(q->server->db, ids, tokens, n, holder, "lost",
+		    why, job_queue_released, q);
 		free(why);
 	}
 	for (size_t i = 0; i < n; i++)
@@ -564,55 +743,102 @@ job_queue_worker_gone(struct job_queue *q, uint64_t session,
 }
 
 static void
+job_queue_adoption_free(struct adoption *adoption)
+{
+	for (size_t i = 0; i < adoption->n; i++)
+		free(adoption->tokens[i]);
+	free(adoption->tokens);
+	free(adoption->ids);
+	free(adoption);
+}
+
+static void
 job_queue_adopted(void *arg, const struct db_job_lease *leases, size_t n,
     const char *error)
 {
 	struct adoption		*adoption = arg;
 	struct job_queue	*q = adoption->queue;
+	struct lease		*l;
 	uint32_t		 kept = 0;
+	bool			 current;
 
 	if (error != NULL)
 		log_warnx("could not keep a reconnected worker's jobs: %s",
 		    error);
-	for (size_t i = 0; i < n; i++) {
-		/* The worker may have left again while we asked. */
-		if (!worker_pool_hold(q->server->pool, adoption->session))
-			break;
-		/* Held by its previous connection, whose end must not lose it. */
-		job_queue_end_lease(q, leases[i].id, leases[i].lease_token);
-		job_queue_add_lease(q, adoption->session, leases[i].id,
-		    leases[i].lease_token, leases[i].timeout_ms);
+	for (size_t i = 0; i < adoption->n; i++) {
+		uint64_t	 id = adoption->ids[i];
+		const char	*token = adoption->tokens[i];
+		uint32_t	 timeout_ms = 0;
+
+		current = false;
+		for (size_t k = 0; k < n; k++) {
+			if (leases[k].id == id &&
+			    strcmp(leases[k].lease_token, token) == 0) {
+				current = true;
+				timeout_ms = leases[k].timeout_ms;
+			}
+		}
+		l = job_queue_find_lease(q, id, token);
+		if (!current) {
+			/* Moved here in hope (job_queue_adopt): not ours. */
+			if (l != NULL && l->session == adoption->session)
+				job_queue_end_lease(q, id, token, NULL);
+			continue;
+		}
 		kept++;
+		/* Already counted, or already finished while we asked. */
+		if (l != NULL || job_queue_result_waits(q, id, token))
+			continue;
+		if (!worker_pool_hold(q->server->pool, adoption->session))
+			continue;	/* it left again meanwhile */
+		job_queue_add_lease(q, adoption->session, id, token, timeout_ms);
 	}
-	if (n > 0)
-		log_info("a reconnected worker keeps %u of its jobs", kept);
-	free(adoption);
+	if (adoption->n > 0)
+		log_info("a reconnected worker keeps %u of the %zu jobs it runs",
+		    kept, adoption->n);
+	job_queue_adoption_free(adoption);
 }
 
 void
 job_queue_adopt(struct job_queue *q, uint64_t session, const char *worker_name,
     Tdkt__HeldJob *const *held, size_t n)
 {
-	struct adoption	*adoption;
-	uint64_t	*ids;
-	char		**tokens;
+	struct adoption		*adoption;
+	struct db_job_holder	 who;
+	struct lease		*l;
+	char			 holder[JOB_QUEUE_HOLDER_MAX];
 
 	if (n == 0)
 		return;
-	ids = xcalloc(n, sizeof *ids);
-	tokens = xcalloc(n, sizeof *tokens);
-	for (size_t i = 0; i < n; i++) {
-		ids[i] = held[i]->job_id;
-		tokens[i] = held[i]->lease_token;
-	}
 	adoption = xcalloc(1, sizeof *adoption);
 	adoption->queue = q;
 	adoption->session = session;
-	db_jobs_adopt(q->server->db, worker_name, ids, tokens, n,
-	    (uint32_t)q->server->conf->jobs_lease_ms, job_queue_adopted,
-	    adoption);
-	free(ids);
-	free(tokens);
+	adoption->ids = xcalloc(n, sizeof *adoption->ids);
+	adoption->tokens = xcalloc(n, sizeof *adoption->tokens);
+	for (size_t i = 0; i < n; i++) {
+		if (!job_queue_lease_valid(held[i]->job_id,
+		    held[i]->lease_token))
+			continue;
+		adoption->ids[adoption->n] = held[i]->job_id;
+		adoption->tokens[adoption->n++] = xstrdup(held[i]->lease_token);
+		/*
+		 * Held through its previous connection, whose end must not
+		 * take it back: it moves here now, credit and all.
+		 */
+		l = job_queue_find_lease(q, held[i]->job_id,
+		    held[i]->lease_token);
+		if (l != NULL && l->session != session &&
+		    worker_pool_hold(q->server->pool, session)) {
+			worker_pool_release(q->server->pool, l->session);
+			l->session = session;
+		}
+	}
+	job_queue_holder(q, session, holder);
+	who.owner = worker_name;
+	who.holder = holder;
+	db_jobs_adopt(q->server->db, &who, adoption->ids, adoption->tokens,
+	    adoption->n, (uint32_t)q->server->conf->jobs_lease_ms,
+	    job_queue_adopted, adoption);
 }
 
 /* ---- requests waiting for their jobs ---- */
@@ -673,18 +899,48 @@ job_queue_expire_waiters(struct job_queue *q, int64_t now)
 
 /* ---- the schedule ---- */
 
-/* Adds a lease to renew, growing the arrays as needed. */
+struct renewal {
+	uint64_t	*ids;
+	char		**tokens;
+	char		**holders;
+	size_t		 n;
+	size_t		 cap;
+};
+
 static void
-job_queue_renewal_add(uint64_t **ids, char ***tokens, size_t *n, size_t *cap,
-    uint64_t job_id, char *token)
+job_queue_renewal_add(struct renewal *rn, uint64_t job_id, const char *token,
+    const char *holder)
 {
-	if (*n == *cap) {
-		*cap = *cap == 0 ? 64 : *cap * 2;
-		*ids = xreallocarray(*ids, *cap, sizeof **ids);
-		*tokens = xreallocarray(*tokens, *cap, sizeof **tokens);
+	if (rn->n == rn->cap) {
+		rn->cap = rn->cap == 0 ? 64 : rn->cap * 2;
+		rn->ids = xreallocarray(rn->ids, rn->cap, sizeof *rn->ids);
+		rn->tokens = xreallocarray(rn->tokens, rn->cap,
+		    sizeof *rn->tokens);
+		rn->holders = xreallocarray(rn->holders, rn->cap,
+		    sizeof *rn->holders);
 	}
-	(*ids)[*n] = job_id;
-	(*tokens)[(*n)++] = token;
+	rn->ids[rn->n] = job_id;
+	rn->tokens[rn->n] = xstrdup(token);
+	rn->holders[rn->n++] = xstrdup(holder);
+}
+
+static void
+job_queue_renewed(void *arg, const struct db_job_settled *gone, size_t n,
+    const char *error)
+{
+	struct job_queue	*q = arg;
+
+	if (error != NULL) {
+		log_warnx("could not renew job leases: %s", error);
+		return;
+	}
+	/* Finished, taken back or out of time elsewhere: stop counting them. */
+	for (size_t i = 0; i < n; i++) {
+		if (job_queue_end_lease(q, gone[i].id, gone[i].lease_token,
+		    NULL))
+			log_info("job %" PRIu64 "'s lease is no longer ours",
+			    gone[i].id);
+	}
 }
 
 /*
@@ -696,26 +952,34 @@ static void
 job_queue_renew(struct job_queue *q, int64_t now)
 {
 	struct result	*lists[2] = { q->pending, q->completing };
-	uint64_t	*ids = NULL;
-	char		**tokens = NULL;
-	size_t		 n = 0, cap = 0;
+	struct renewal	 rn = { 0 };
+	char		 holder[JOB_QUEUE_HOLDER_MAX];
 
 	for (struct lease *l = q->leases; l != NULL; l = l->next) {
 		/* Past its own time, a job's lease is left to expire. */
-		if (now < l->renew_until_ms)
-			job_queue_renewal_add(&ids, &tokens, &n, &cap,
-			    l->job_id, l->token);
+		if (now >= l->renew_until_ms)
+			continue;
+		job_queue_holder(q, l->session, holder);
+		job_queue_renewal_add(&rn, l->job_id, l->token, holder);
 	}
 	for (size_t i = 0; i < 2; i++) {
-		for (struct result *r = lists[i]; r != NULL; r = r->next)
-			job_queue_renewal_add(&ids, &tokens, &n, &cap,
-			    r->job_id, r->token);
+		for (struct result *r = lists[i]; r != NULL; r = r->next) {
+			if (r->holder[0] != '\0')
+				job_queue_renewal_add(&rn, r->job_id, r->token,
+				    r->holder);
+		}
 	}
-	if (n > 0)
-		db_jobs_renew(q->server->db, ids, tokens, n,
-		    (uint32_t)q->server->conf->jobs_lease_ms, NULL, NULL);
-	free(ids);
-	free(tokens);
+	if (rn.n > 0)
+		db_jobs_renew(q->server->db, rn.ids, rn.tokens, rn.holders,
+		    rn.n, (uint32_t)q->server->conf->jobs_lease_ms,
+		    job_queue_renewed, q);
+	for (size_t i = 0; i < rn.n; i++) {
+		free(rn.tokens[i]);
+		free(rn.holders[i]);
+	}
+	free(rn.ids);
+	free(rn.tokens);
+	free(rn.holders);
 }
 
 static void
@@ -730,7 +994,8 @@ job_queue_rescued(void *arg, const struct db_job_settled *settled, size_t n,
 		return;
 	}
 	for (size_t i = 0; i < n; i++) {
-		job_queue_end_lease(q, settled[i].id, settled[i].lease_token);
+		job_queue_end_lease(q, settled[i].id, settled[i].lease_token,
+		    NULL);
 		job_queue_log_outcome(settled[i].id, settled[i].outcome,
 		    "its lease expired");
 	}
@@ -763,12 +1028,12 @@ job_queue_tick(struct job_queue *q, int64_t now)
 	job_queue_expire_waiters(q, now);
 	if (!db_ready(q->server->db))
 		return;
+	job_queue_release_lost_claims(q);
 	if (now - q->last_renew_ms >= conf->jobs_lease_ms / 3) {
 		job_queue_renew(q, now);
 		q->last_renew_ms = now;
 	}
-	if (!q->rescuing && (q->last_rescue_ms == 0 ||
-	    now - q->last_rescue_ms >= JOB_QUEUE_RESCUE_MS)) {
+	if (!q->rescuing && now - q->last_rescue_ms >= JOB_QUEUE_RESCUE_MS) {
 		q->rescuing = true;
 		q->last_rescue_ms = now;
 		db_jobs_rescue_expired(q->server->db, JOB_QUEUE_RESCUE_BATCH,

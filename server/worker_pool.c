@@ -63,6 +63,7 @@ struct worker {
 	size_t		 nkinds;
 	uint64_t	 done;
 	bool		 draining;	/* stopping: give it no more jobs */
+	bool		 dry;		/* no due jobs of its kinds, for now */
 	int64_t		 last_seen_ms;
 	int64_t		 last_dispatch_ms;	/* least recently used goes first */
 	int64_t		 connected_at_ms;	/* wall clock, for people */
@@ -222,7 +223,7 @@ worker_pool_next_free(struct worker_pool *pool, struct worker_slot *slot)
 	struct worker	*best = NULL;
 
 	for (struct worker *w = pool->workers; w != NULL; w = w->next) {
-		if (worker_pool_credit(w) == 0)
+		if (w->dry || worker_pool_credit(w) == 0)
 			continue;
 		if (best == NULL || w->last_dispatch_ms < best->last_dispatch_ms)
 			best = w;
@@ -235,6 +236,30 @@ worker_pool_next_free(struct worker_pool *pool, struct worker_slot *slot)
 	slot->nkinds = best->nkinds;
 	slot->credit = worker_pool_credit(best);
 	return true;
+}
+
+void
+worker_pool_dry(struct worker_pool *pool, uint64_t session)
+{
+	struct worker	*dry = worker_pool_find_session(pool, session);
+	bool		 covered;
+
+	if (dry == NULL)
+		return;
+	for (struct worker *w = pool->workers; w != NULL; w = w->next) {
+		covered = true;
+		for (size_t i = 0; covered && i < w->nkinds; i++)
+			covered = worker_pool_has_kind(dry, w->kinds[i]);
+		if (covered)
+			w->dry = true;
+	}
+}
+
+void
+worker_pool_wet(struct worker_pool *pool)
+{
+	for (struct worker *w = pool->workers; w != NULL; w = w->next)
+		w->dry = false;
 }
 
 int
@@ -261,6 +286,8 @@ worker_pool_send_job(struct worker_pool *pool, uint64_t session,
 		if (errno == EHOSTUNREACH)	/* gone without a word */
 			worker_pool_remove_worker(pool, w,
 			    TDKT__WORKER_EVENT__KIND__KIND_DISCONNECTED);
+		else	/* a full pipe: nothing more until it heartbeats */
+			w->busy = w->capacity;
 		return -1;
 	}
 	w->in_flight++;
@@ -302,13 +329,14 @@ worker_pool_on_ready(struct worker_pool *pool, const void *id, size_t id_len,
 
 	if (ready->capacity < 1 || ready->capacity > WORKER_POOL_MAX_CAPACITY ||
 	    ready->n_kinds < 1 || ready->n_kinds > WORKER_POOL_MAX_KINDS ||
-	    ready->n_held > WORKER_POOL_MAX_CAPACITY ||
+	    ready->n_held > ready->capacity ||
 	    strlen(ready->name) > WORKER_POOL_MAX_NAME || id_len > sizeof w->id) {
 		log_warnx("refused worker \"%.*s\": capacity %u, %zu kinds",
 		    WORKER_POOL_MAX_NAME, ready->name, ready->capacity,
 		    ready->n_kinds);
 		worker_pool_send_disconnect(pool, id, id_len,
-		    "invalid Ready: capacity must be 1-1024 with 1-64 kinds");
+		    "invalid Ready: capacity must be 1-1024 with 1-64 kinds, "
+		    "holding no more jobs than its capacity");
 		return;
 	}
 	if ((w = worker_pool_find_worker(pool, id, id_len)) != NULL) {

@@ -68,9 +68,16 @@ struct worker_slot {
 	uint32_t	 credit;	/* jobs it can take now */
 };
 
-/* The least recently used worker with credit; false if there is none. */
+/* The least recently used worker with credit, not dry; false if none. */
 bool			 worker_pool_next_free(struct worker_pool *,
 			    struct worker_slot *);
+/*
+ * No due jobs for the kinds of `session`'s worker: it and every worker
+ * whose kinds are among them are dry, and offered no more, until
+ * worker_pool_wet.
+ */
+void			 worker_pool_dry(struct worker_pool *, uint64_t session);
+void			 worker_pool_wet(struct worker_pool *);
 /*
  * Sends a leased job to the worker of `session` and counts it in flight.
  * Returns 0, or -1 if that worker is gone (the lease is the caller's).

@@ -24,6 +24,7 @@ struct runner_job {
 	size_t			 len;
 	uint32_t		 timeout_ms;
 	char			*worker_name;
+	size_t			 max_result_bytes;
 };
 
 static void
@@ -37,13 +38,21 @@ runner_job_free(struct runner_job *rj)
 }
 
 static void
-runner_send_result(struct runner_job *rj, const struct job_output *out)
+runner_send_result(struct runner_job *rj, struct job_output *out)
 {
 	Tdkt__WorkerEnvelope	 env = TDKT__WORKER_ENVELOPE__INIT;
 	Tdkt__Result		 result = TDKT__RESULT__INIT;
 	Tdkt__Error		 error = TDKT__ERROR__INIT;
 	void			*push;
 
+	/* Room for the envelope around it, which is small. */
+	if (out->ok && out->len > rj->max_result_bytes - 1024) {
+		out->ok = false;
+		out->code = TDKT__ERROR_CODE__ERROR_CODE_TOO_LARGE;
+		snprintf(out->detail, sizeof out->detail, "the result of %zu "
+		    "bytes is over the %zu a message may carry", out->len,
+		    rj->max_result_bytes);
+	}
 	result.job_id = rj->job_id;
 	result.lease_token = rj->lease_token;
 	result.ok = out->ok;
@@ -94,7 +103,7 @@ runner_main(void *arg)
 
 int
 runner_start(void *zctx, const Tdkt__Job *job, const struct job_kind *kind,
-    const char *worker_name)
+    const char *worker_name, size_t max_result_bytes)
 {
 	struct runner_job	*rj;
 	pthread_t		 thread;
@@ -113,6 +122,7 @@ runner_start(void *zctx, const Tdkt__Job *job, const struct job_kind *kind,
 	rj->len = job->payload.len;
 	rj->timeout_ms = job->timeout_ms;
 	rj->worker_name = xstrdup(worker_name);
+	rj->max_result_bytes = max_result_bytes;
 
 	pthread_attr_init(&attr);
 	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);

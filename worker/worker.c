@@ -311,7 +311,8 @@ worker_on_job(struct worker *w, const Tdkt__Job *job)
 		    "this worker does not run jobs of this kind", false);
 		return;
 	}
-	if (runner_start(w->zctx, job, kind, w->name) < 0) {
+	if (runner_start(w->zctx, job, kind, w->name,
+	    (size_t)w->conf->max_message_bytes) < 0) {
 		worker_refuse_job(w, job, TDKT__ERROR_CODE__ERROR_CODE_UNAVAILABLE,
 		    "the worker could not start a thread", true);
 		return;

@@ -45,7 +45,9 @@ const struct cfg_option worker_config_options[] = {
 	  NULL, "Longest wait between reconnection attempts.", 0 },
 	{ "max_message_bytes", CFG_INT, OPT(max_message_bytes), "16777216", 4096,
 	  256 * 1024 * 1024, NULL,
-	  "Largest message accepted from the server.", 0 },
+	  "Largest message accepted from the server, and the largest result "
+	  "sent to it (a bigger result is reported as a failure); keep it "
+	  "equal to the server's limits.max_message_bytes.", 0 },
 	{ "shutdown_grace_ms", CFG_INT, OPT(shutdown_grace_ms), "10000", 0, 600000,
 	  NULL,
 	  "On SIGTERM or SIGINT, how long running jobs may take to finish and "

@@ -26,10 +26,18 @@
 -- longer current is "stale": acknowledged, noted on its run, and changes
 -- nothing else.
 --
+-- Who holds a lease: `lease_owner` names the worker for people;
+-- `lease_holder` is the server instance and the worker's connection to it
+-- ("<instance>/<session>"). Releases and renewals must name the holder, so
+-- a server that lost sight of a worker cannot take back or keep alive a
+-- lease that the worker's new connection (here or on another server) has
+-- since adopted. A result needs no holder: its token is the proof.
+--
 -- Retention: done and cancelled jobs move to job_history after
 -- jobs.keep_done_minutes (job_prune, on the server's schedule), so the hot
--- table holds only live work and the last hour or so; the history keeps the
--- unique keys (no reminder twice, ever) and the timings.
+-- table holds only live work and the last hour or so. Unique keys live in
+-- job_keys, as long as the history (jobs.keep_history_days): no reminder
+-- goes out twice within that time.
 
 -- What each kind of job may cost: its attempts, time and back-off, and
 -- whether running it acts outside the database (then a lost attempt is
@@ -64,6 +72,7 @@ CREATE TABLE jobs (
 	unique_key	text CHECK (length(unique_key) BETWEEN 1 AND 200),
 	dossier_id	bigint,			-- what it is about, if a dossier
 	lease_owner	text,			-- the worker, for people
+	lease_holder	text,			-- "<instance>/<session>"
 	lease_token	text,
 	lease_expires	timestamptz,
 	last_error	text,
@@ -73,6 +82,7 @@ CREATE TABLE jobs (
 	finished_at	timestamptz,
 	CHECK ((state = 'running') = (lease_token IS NOT NULL)),
 	CHECK ((state = 'running') = (lease_expires IS NOT NULL)),
+	CHECK ((state = 'running') = (lease_holder IS NOT NULL)),
 	CHECK ((state IN ('done', 'cancelled')) = (finished_at IS NOT NULL))
 );
 -- The claim's scan: only queued rows, in the order they are taken.
@@ -94,6 +104,7 @@ CREATE TABLE job_runs (
 	job_id		bigint NOT NULL REFERENCES jobs (id) ON DELETE CASCADE,
 	attempt		integer NOT NULL,
 	worker		text NOT NULL,
+	claim_id	text NOT NULL,		-- the claim (or adoption) that leased it
 	started_at	timestamptz NOT NULL,
 	ended_at	timestamptz,
 	outcome		text CHECK (outcome IN ('done', 'failed', 'lost',
@@ -102,6 +113,7 @@ CREATE TABLE job_runs (
 	late_result_at	timestamptz
 );
 CREATE INDEX job_runs_job ON job_runs (job_id, started_at);
+CREATE INDEX job_runs_claim ON job_runs (claim_id) WHERE ended_at IS NULL;
 
 -- Finished jobs, without payload or result; kept jobs.keep_history_days.
 CREATE TABLE job_history (
@@ -116,9 +128,17 @@ CREATE TABLE job_history (
 	finished_at	timestamptz NOT NULL,
 	last_error	text
 );
-CREATE UNIQUE INDEX job_history_unique_key ON job_history (unique_key)
-	WHERE unique_key IS NOT NULL;
 CREATE INDEX job_history_finished ON job_history (finished_at);
+
+-- Every unique key ever given to job_enqueue, for as long as the history.
+-- Its primary key is what makes a duplicate impossible: two enqueues of one
+-- key serialise on it, whichever table the first job has moved to.
+CREATE TABLE job_keys (
+	unique_key	text PRIMARY KEY,
+	job_id		bigint NOT NULL,
+	created_at	timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX job_keys_created ON job_keys (created_at);
 
 -- job_prune forgets old idempotency keys every minute; without this it
 -- would read every key each time.
@@ -162,9 +182,9 @@ EXCEPTION WHEN insufficient_privilege THEN
 	    'database %: set it to 1min or less by hand', current_database();
 END $$;
 
--- Queues a job of `p_kind`, unless a job with `p_unique_key` was ever
--- queued (then returns NULL). Called inside the transaction of the change
--- that needs it.
+-- Queues a job of `p_kind`, unless a job with `p_unique_key` was queued
+-- within the history's time (then returns NULL). Called inside the
+-- transaction of the change that needs it.
 CREATE FUNCTION job_enqueue(p_kind text, p_payload bytea,
     p_unique_key text DEFAULT NULL, p_run_at timestamptz DEFAULT NULL,
     p_dossier_id bigint DEFAULT NULL)
@@ -178,23 +198,29 @@ BEGIN
 	IF NOT FOUND THEN
 		RAISE EXCEPTION 'unknown job kind "%"', p_kind;
 	END IF;
-	IF p_unique_key IS NOT NULL AND EXISTS (SELECT 1 FROM job_history
-	    WHERE unique_key = p_unique_key) THEN
-		RETURN NULL;
+	v_id := nextval(pg_get_serial_sequence('jobs', 'id'));
+	IF p_unique_key IS NOT NULL THEN
+		INSERT INTO job_keys (unique_key, job_id)
+		VALUES (p_unique_key, v_id)
+		ON CONFLICT DO NOTHING;
+		IF NOT FOUND THEN
+			RETURN NULL;
+		END IF;
 	END IF;
-	INSERT INTO jobs (kind, payload, priority, due_at, run_at, max_attempts,
-	    timeout_ms, unique_key, dossier_id)
-	VALUES (p_kind, p_payload, k.priority, v_at, v_at, k.max_attempts,
-	    k.timeout_ms, p_unique_key, p_dossier_id)
-	ON CONFLICT (unique_key) WHERE unique_key IS NOT NULL DO NOTHING
-	RETURNING id INTO v_id;
+	INSERT INTO jobs (id, kind, payload, priority, due_at, run_at,
+	    max_attempts, timeout_ms, unique_key, dossier_id)
+	OVERRIDING SYSTEM VALUE
+	VALUES (v_id, p_kind, p_payload, k.priority, v_at, v_at,
+	    k.max_attempts, k.timeout_ms, p_unique_key, p_dossier_id);
 	RETURN v_id;
 END $$;
 
--- Leases up to `p_limit` due jobs of `p_kinds` to worker `p_owner`, most
--- urgent first, skipping rows another transaction holds.
-CREATE FUNCTION job_claim(p_owner text, p_kinds text[], p_limit integer,
-    p_lease_ms integer)
+-- Leases up to `p_limit` due jobs of `p_kinds` to worker `p_owner` through
+-- `p_holder`, most urgent first, skipping rows another transaction holds.
+-- `p_claim` names this claim, so that its leases can be given back if its
+-- answer never reached the server (job_release_claim).
+CREATE FUNCTION job_claim(p_owner text, p_holder text, p_claim text,
+    p_kinds text[], p_limit integer, p_lease_ms integer)
 RETURNS TABLE (id bigint, kind text, payload bytea, lease_token text,
     timeout_ms integer, attempts integer)
 LANGUAGE sql AS $$
@@ -207,7 +233,7 @@ LANGUAGE sql AS $$
 		FOR UPDATE SKIP LOCKED
 	), claimed AS (
 		UPDATE jobs j SET state = 'running', attempts = j.attempts + 1,
-		    lease_owner = p_owner,
+		    lease_owner = p_owner, lease_holder = p_holder,
 		    lease_token = replace(gen_random_uuid()::text, '-', ''),
 		    lease_expires = now() + p_lease_ms * interval '1 ms',
 		    started_at = now()
@@ -216,8 +242,8 @@ LANGUAGE sql AS $$
 		    j.attempts, j.priority, j.run_at
 	), runs AS (
 		INSERT INTO job_runs (lease_token, job_id, attempt, worker,
-		    started_at)
-		SELECT c.lease_token, c.id, c.attempts, p_owner, now()
+		    claim_id, started_at)
+		SELECT c.lease_token, c.id, c.attempts, p_owner, p_claim, now()
 		FROM claimed c
 	)
 	SELECT c.id, c.kind, c.payload, c.lease_token, c.timeout_ms, c.attempts
@@ -254,7 +280,7 @@ BEGIN
 		v_state := 'queued';
 	END IF;
 	UPDATE jobs SET state = v_state, last_error = p_error,
-	    lease_token = NULL, lease_expires = NULL,
+	    lease_token = NULL, lease_expires = NULL, lease_holder = NULL,
 	    run_at = CASE WHEN v_state = 'queued' THEN now() +
 		job_backoff(j.attempts, k.backoff_ms, k.backoff_max_ms)
 		ELSE run_at END
@@ -295,7 +321,8 @@ BEGIN
 		IF r.ok THEN
 			UPDATE jobs SET state = 'done', result = r.result,
 			    finished_at = now(), last_error = NULL,
-			    lease_token = NULL, lease_expires = NULL
+			    lease_token = NULL, lease_expires = NULL,
+			    lease_holder = NULL
 			WHERE jobs.id = j.id;
 			UPDATE job_runs SET ended_at = now(), outcome = 'done'
 			WHERE job_runs.lease_token = r.token;
@@ -311,14 +338,31 @@ BEGIN
 	END LOOP;
 END $$;
 
--- Takes leases back without a result. `p_why`: 'handed_back' (the worker
--- gave it back unrun) and 'unsent' (it never reached the worker) cost no
--- attempt and queue the job at once; 'lost' (the worker died or its
--- connection broke mid-job) counts as a failed attempt that may have
--- acted. Returns the state each job went to; tokens no longer current are
--- left alone.
-CREATE FUNCTION job_release(p_ids bigint[], p_tokens text[], p_why text,
-    p_error text)
+-- Takes a lease back without a result, as job_release and
+-- job_release_claim do. The row is locked by the caller.
+CREATE FUNCTION job_take_back(j jobs, p_why text, p_error text)
+RETURNS text LANGUAGE plpgsql AS $$
+BEGIN
+	UPDATE job_runs SET ended_at = now(), outcome = p_why, error = p_error
+	WHERE lease_token = j.lease_token;
+	IF p_why = 'lost' THEN
+		RETURN job_settle_failure(j, p_error, true, false);
+	END IF;
+	UPDATE jobs SET state = 'queued', run_at = now(),
+	    attempts = greatest(attempts - 1, 0),
+	    lease_token = NULL, lease_expires = NULL, lease_holder = NULL
+	WHERE id = j.id;
+	RETURN 'queued';
+END $$;
+
+-- Takes leases of `p_holder` back without a result. `p_why`: 'handed_back'
+-- (the worker gave it back unrun) and 'unsent' (it never reached the
+-- worker) cost no attempt and queue the job at once; 'lost' (the worker
+-- died or its connection broke mid-job) counts as a failed attempt that
+-- may have acted. Returns the state each job went to; leases no longer
+-- current, or held elsewhere now, are left alone.
+CREATE FUNCTION job_release(p_ids bigint[], p_tokens text[], p_holder text,
+    p_why text, p_error text)
 RETURNS TABLE (id bigint, outcome text)
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -333,54 +377,74 @@ BEGIN
 	LOOP
 		SELECT * INTO j FROM jobs WHERE jobs.id = r.id FOR UPDATE;
 		IF NOT FOUND OR j.state <> 'running' OR
-		    j.lease_token IS DISTINCT FROM r.token THEN
+		    j.lease_token IS DISTINCT FROM r.token OR
+		    j.lease_holder IS DISTINCT FROM p_holder THEN
 			CONTINUE;
 		END IF;
-		UPDATE job_runs SET ended_at = now(), outcome = p_why,
-		    error = p_error
-		WHERE job_runs.lease_token = r.token;
 		id := j.id;
-		IF p_why = 'lost' THEN
-			outcome := job_settle_failure(j, p_error, true, false);
-		ELSE
-			UPDATE jobs SET state = 'queued', run_at = now(),
-			    attempts = greatest(jobs.attempts - 1, 0),
-			    lease_token = NULL, lease_expires = NULL
-			WHERE jobs.id = j.id;
-			outcome := 'queued';
-		END IF;
+		outcome := job_take_back(j, p_why, p_error);
 		RETURN NEXT;
 	END LOOP;
 END $$;
 
--- Extends the leases of jobs whose workers are alive, until each job's
--- own time is up; returns how many were extended.
-CREATE FUNCTION job_renew(p_ids bigint[], p_tokens text[], p_lease_ms integer)
-RETURNS integer LANGUAGE sql AS $$
+-- Gives back, unsent, what claim `p_claim` of `p_holder` leased: its answer
+-- never reached the server (the connection broke after the commit), so no
+-- worker has these jobs. Returns how many.
+CREATE FUNCTION job_release_claim(p_claim text, p_holder text)
+RETURNS integer LANGUAGE plpgsql AS $$
+DECLARE
+	j	jobs;
+	n	integer := 0;
+BEGIN
+	FOR j IN SELECT jobs.* FROM jobs JOIN job_runs r
+	    ON r.lease_token = jobs.lease_token
+	    WHERE r.claim_id = p_claim AND r.ended_at IS NULL
+	      AND jobs.state = 'running' AND jobs.lease_holder = p_holder
+	    ORDER BY jobs.id FOR UPDATE OF jobs
+	LOOP
+		PERFORM job_take_back(j, 'unsent',
+		    'the claim''s answer was lost with the connection');
+		n := n + 1;
+	END LOOP;
+	RETURN n;
+END $$;
+
+-- Extends leases, each only for its holder and while its job is within
+-- its own time. Returns the leases it did not extend (no longer running
+-- under that token, held elsewhere, or out of time), so that the server
+-- stops counting them.
+CREATE FUNCTION job_renew(p_ids bigint[], p_tokens text[], p_holders text[],
+    p_lease_ms integer)
+RETURNS TABLE (id bigint, lease_token text)
+LANGUAGE sql AS $$
 	WITH renewed AS (
 		UPDATE jobs j SET lease_expires = now() + p_lease_ms *
 		    interval '1 ms'
-		FROM unnest(p_ids, p_tokens) AS u(id, token)
+		FROM unnest(p_ids, p_tokens, p_holders) AS u(id, token, holder)
 		WHERE j.id = u.id AND j.lease_token = u.token
-		  AND j.state = 'running'
+		  AND j.state = 'running' AND j.lease_holder = u.holder
 		  AND now() < j.started_at + j.timeout_ms * interval '1 ms'
-		RETURNING 1
+		RETURNING j.id
 	)
-	SELECT count(*)::integer FROM renewed
+	SELECT u.id, u.token FROM unnest(p_ids, p_tokens) AS u(id, token)
+	WHERE u.id NOT IN (SELECT renewed.id FROM renewed)
 $$;
 
--- A worker that reconnected still runs these jobs: they stay its, under
--- the same tokens. Returns those still current.
-CREATE FUNCTION job_adopt(p_owner text, p_ids bigint[], p_tokens text[],
-    p_lease_ms integer)
-RETURNS TABLE (id bigint, lease_token text, kind text, timeout_ms integer,
-    started_at timestamptz)
+-- A worker that reconnected, here or to another server, still runs these
+-- jobs: they stay its, under the same tokens, now through `p_holder`.
+-- Returns those still current and within their own time.
+CREATE FUNCTION job_adopt(p_owner text, p_holder text, p_ids bigint[],
+    p_tokens text[], p_lease_ms integer)
+RETURNS TABLE (id bigint, lease_token text, kind text, timeout_ms integer)
 LANGUAGE sql AS $$
-	UPDATE jobs j SET lease_owner = p_owner,
+	UPDATE jobs j SET lease_owner = p_owner, lease_holder = p_holder,
 	    lease_expires = now() + p_lease_ms * interval '1 ms'
 	FROM unnest(p_ids, p_tokens) AS u(id, token)
 	WHERE j.id = u.id AND j.lease_token = u.token AND j.state = 'running'
-	RETURNING j.id, j.lease_token, j.kind, j.timeout_ms, j.started_at
+	  AND now() < j.started_at + j.timeout_ms * interval '1 ms'
+	RETURNING j.id, j.lease_token, j.kind,
+	    greatest(0, j.timeout_ms - (extract(epoch FROM now() - j.started_at)
+	    * 1000)::integer)
 $$;
 
 -- Leases nobody renewed in time: their server died with them, or the job
@@ -449,7 +513,7 @@ BEGIN
 		WHERE lease_token = j.lease_token;
 	END IF;
 	UPDATE jobs SET state = 'cancelled', finished_at = now(),
-	    lease_token = NULL, lease_expires = NULL
+	    lease_token = NULL, lease_expires = NULL, lease_holder = NULL
 	WHERE id = p_id;
 	RETURN 'cancelled';
 END $$;
@@ -483,6 +547,7 @@ BEGIN
 	)
 	SELECT count(*) INTO v_moved FROM moved;
 	DELETE FROM job_history WHERE finished_at < now() - p_keep_history;
+	DELETE FROM job_keys WHERE created_at < now() - p_keep_history;
 	DELETE FROM idempotency_keys WHERE created_at < now() - p_keep_keys;
 	RETURN v_moved;
 END $$;

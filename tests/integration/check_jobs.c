@@ -14,6 +14,7 @@
  * outcome is `done`, and it was never lost when every job is done.
  */
 #include <signal.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -250,6 +251,29 @@ START_TEST(test_server_killed_under_load)
 }
 END_TEST
 
+START_TEST(test_server_restarted_mid_job)
+{
+	struct harness_proc	*w;
+
+	jobs_start(1, "1");
+	jobs_enqueue(1, JOBS_ECHO_SLOW);
+	w = jobs_find_worker("w1");
+	ck_assert_ptr_nonnull(harness_log_wait(h, w, "started",
+	    HARNESS_WAIT_MS));
+	harness_proc_stop(h, h->server, SIGKILL);
+	h->server = NULL;
+
+	/* The worker comes back naming its job, and keeps it. */
+	harness_server_start(h, NULL);
+	ck_assert_ptr_nonnull(harness_log_wait(h, h->server,
+	    "a reconnected worker keeps 1 of the 1 jobs it runs",
+	    HARNESS_WAIT_MS));
+	jobs_wait_sql("done", HARNESS_WAIT_MS, "SELECT state FROM jobs");
+	ck_assert_str_eq(jobs_sql("SELECT string_agg(worker || ':' || outcome,"
+	    " ',') FROM job_runs"), "w1:done");
+}
+END_TEST
+
 START_TEST(test_postgres_restarted_under_load)
 {
 	jobs_start(2, "4");
@@ -351,33 +375,50 @@ START_TEST(test_outside_effect_lost_is_unknown)
 END_TEST
 
 #ifdef TDKT_TEST_CLOCK
+/*
+ * Reaps the workers the poison killed (each must have died of SIGKILL);
+ * with `restart`, starts a new one for each, as a supervisor would.
+ */
+static void
+jobs_reap_poisoned(unsigned *restarts, bool restart)
+{
+	char	name[16];
+
+	for (struct harness_proc *p = h->procs; p != NULL; p = p->next) {
+		if (strncmp(p->name, "worker ", 7) != 0 || p->reported ||
+		    harness_proc_running(h, p))
+			continue;
+		ck_assert_int_eq(harness_proc_wait(h, p, 0), 128 + SIGKILL);
+		if (!restart)
+			continue;
+		snprintf(name, sizeof name, "r%u", ++*restarts);
+		harness_worker_start(h, name);
+	}
+}
+
 START_TEST(test_poison_job_discarded)
 {
 	int64_t		deadline;
 	unsigned	restarts = 0;
-	char		name[16];
 
-	jobs_start(2, "2");
+	/*
+	 * One job at a time per worker: jobs running beside the poison would
+	 * die with it, and their attempts count too (nobody can tell which
+	 * of them killed the worker).
+	 */
+	jobs_start(2, "1");
 	jobs_enqueue(1, JOBS_ECHO_CRASH);
 	jobs_enqueue(20, JOBS_ECHO_FAST);
 
-	/* A supervisor restarts each worker the poison kills. */
 	deadline = clock_monotonic_ms() + 60000;
 	while (strcmp(jobs_sql("SELECT state FROM jobs WHERE id = 1"),
 	    "discarded") != 0) {
 		ck_assert_msg(clock_monotonic_ms() < deadline,
 		    "the poison job was not discarded within a minute");
-		for (struct harness_proc *p = h->procs; p != NULL; p = p->next) {
-			if (strncmp(p->name, "worker ", 7) != 0 ||
-			    p->reported || harness_proc_running(h, p))
-				continue;
-			ck_assert_int_eq(harness_proc_wait(h, p, 0),
-			    128 + SIGKILL);
-			snprintf(name, sizeof name, "r%u", ++restarts);
-			harness_worker_start(h, name);
-		}
+		jobs_reap_poisoned(&restarts, true);
 		usleep(100 * 1000);
 	}
+	jobs_reap_poisoned(&restarts, false);
 	ck_assert_str_eq(jobs_sql("SELECT attempts || ' ' || max_attempts"
 	    " FROM jobs WHERE id = 1"), "3 3");
 	ck_assert_str_eq(jobs_sql("SELECT string_agg(DISTINCT outcome, ',')"
@@ -402,6 +443,7 @@ jobs_suite(void)
 	tcase_add_test(tc, test_worker_killed_mid_job);
 	tcase_add_test(tc, test_worker_frozen_past_its_lease);
 	tcase_add_test(tc, test_server_killed_under_load);
+	tcase_add_test(tc, test_server_restarted_mid_job);
 	tcase_add_test(tc, test_postgres_restarted_under_load);
 	tcase_add_test(tc, test_expired_leases_rescued_at_start);
 	tcase_add_test(tc, test_bad_payload_discarded_at_once);
