@@ -224,20 +224,24 @@ CREATE FUNCTION job_claim(p_owner text, p_holder text, p_claim text,
 RETURNS TABLE (id bigint, kind text, payload bytea, lease_token text,
     timeout_ms integer, attempts integer)
 LANGUAGE sql AS $$
+	-- The ids as one array: the update then looks them up by primary key.
+	-- Joined as rows, the planner takes the limit for a tenth of the table
+	-- and hashes all of it.
 	WITH next AS (
-		SELECT j.id FROM jobs j
-		WHERE j.state = 'queued' AND j.run_at <= now()
-		  AND j.kind = ANY (p_kinds)
-		ORDER BY j.priority DESC, j.run_at, j.id
-		LIMIT p_limit
-		FOR UPDATE SKIP LOCKED
+		SELECT array_agg(x.id) AS ids FROM (
+			SELECT j.id FROM jobs j
+			WHERE j.state = 'queued' AND j.run_at <= now()
+			  AND j.kind = ANY (p_kinds)
+			ORDER BY j.priority DESC, j.run_at, j.id
+			LIMIT p_limit
+			FOR UPDATE SKIP LOCKED) x
 	), claimed AS (
 		UPDATE jobs j SET state = 'running', attempts = j.attempts + 1,
 		    lease_owner = p_owner, lease_holder = p_holder,
 		    lease_token = replace(gen_random_uuid()::text, '-', ''),
 		    lease_expires = now() + p_lease_ms * interval '1 ms',
 		    started_at = now()
-		FROM next WHERE j.id = next.id
+		FROM next WHERE j.id = ANY (next.ids)
 		RETURNING j.id, j.kind, j.payload, j.lease_token, j.timeout_ms,
 		    j.attempts, j.priority, j.run_at
 	), runs AS (
@@ -291,8 +295,9 @@ END $$;
 -- Results of attempts, one per array position: applied only to a job
 -- still running under that lease token, each with its effects in this
 -- transaction. Returns each one's outcome: 'done', the state a failure
--- led to ('queued', 'discarded'), or 'stale'. Rows are locked in id order,
--- so two servers completing overlapping batches cannot deadlock.
+-- led to ('queued', 'discarded'), or 'stale'. Successes, nearly all of
+-- them, are applied in one statement; failures and stale results one by
+-- one, their rows locked in id order.
 CREATE FUNCTION job_complete(p_ids bigint[], p_tokens text[], p_ok boolean[],
     p_results bytea[], p_errors text[], p_permanent boolean[])
 RETURNS TABLE (id bigint, lease_token text, outcome text)
@@ -300,15 +305,40 @@ LANGUAGE plpgsql AS $$
 DECLARE
 	r	record;
 	j	jobs;
+	v_done	bigint[];
 BEGIN
-	FOR r IN SELECT u.* FROM unnest(p_ids, p_tokens, p_ok, p_results,
-	    p_errors, p_permanent) AS u(id, token, ok, result, error, permanent)
+	WITH ok AS (
+		SELECT u.id, u.token, u.result
+		FROM unnest(p_ids, p_tokens, p_ok, p_results)
+		    AS u(id, token, ok, result)
+		WHERE u.ok
+	), done AS (
+		UPDATE jobs SET state = 'done', result = ok.result,
+		    finished_at = now(), last_error = NULL, lease_token = NULL,
+		    lease_expires = NULL, lease_holder = NULL
+		FROM ok
+		WHERE jobs.id = ok.id AND jobs.lease_token = ok.token
+		  AND jobs.state = 'running'
+		RETURNING jobs.id, ok.token
+	), runs AS (
+		UPDATE job_runs SET ended_at = now(), outcome = 'done'
+		FROM done WHERE job_runs.lease_token = done.token
+	)
+	SELECT coalesce(array_agg(done.id), '{}') INTO v_done FROM done;
+
+	FOR r IN SELECT u.* FROM unnest(p_ids, p_tokens, p_ok, p_errors,
+	    p_permanent) AS u(id, token, ok, error, permanent)
 	    ORDER BY u.id
 	LOOP
 		id := r.id;
 		lease_token := r.token;
+		IF r.ok AND r.id = ANY (v_done) THEN
+			outcome := 'done';
+			RETURN NEXT;
+			CONTINUE;
+		END IF;
 		SELECT * INTO j FROM jobs WHERE jobs.id = r.id FOR UPDATE;
-		IF NOT FOUND OR j.state <> 'running' OR
+		IF r.ok OR NOT FOUND OR j.state <> 'running' OR
 		    j.lease_token IS DISTINCT FROM r.token THEN
 			UPDATE job_runs SET late_result_at = coalesce(
 			    late_result_at, now())
@@ -318,22 +348,10 @@ BEGIN
 			RETURN NEXT;
 			CONTINUE;
 		END IF;
-		IF r.ok THEN
-			UPDATE jobs SET state = 'done', result = r.result,
-			    finished_at = now(), last_error = NULL,
-			    lease_token = NULL, lease_expires = NULL,
-			    lease_holder = NULL
-			WHERE jobs.id = j.id;
-			UPDATE job_runs SET ended_at = now(), outcome = 'done'
-			WHERE job_runs.lease_token = r.token;
-			outcome := 'done';
-		ELSE
-			UPDATE job_runs SET ended_at = now(), outcome = 'failed',
-			    error = r.error
-			WHERE job_runs.lease_token = r.token;
-			outcome := job_settle_failure(j, r.error, false,
-			    r.permanent);
-		END IF;
+		UPDATE job_runs SET ended_at = now(), outcome = 'failed',
+		    error = r.error
+		WHERE job_runs.lease_token = r.token;
+		outcome := job_settle_failure(j, r.error, false, r.permanent);
 		RETURN NEXT;
 	END LOOP;
 END $$;
