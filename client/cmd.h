@@ -21,6 +21,7 @@
 #define EXIT_SERVER_ERROR	1	/* the server answered with an error */
 #define EXIT_USAGE		2	/* bad command line or configuration */
 #define EXIT_UNREACHABLE	3	/* no answer from the server */
+#define EXIT_PENDING		4	/* accepted; its outcome is not known yet */
 
 struct cmd_ctx {
 	const struct client_config	*conf;

@@ -11,8 +11,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "arena.h"
+#include "clock.h"
 #include "cmd.h"
 #include "cmd_args.h"
 #include "cmd_dossier.h"
@@ -197,26 +199,103 @@ dossier_meeting(struct cmd_ctx *ctx, int argc, char **argv)
 	return rc;
 }
 
+/* How long `dossier submit` waits for the workers' check, by default. */
+#define DOSSIER_SUBMIT_WAIT_S	60
+#define DOSSIER_SUBMIT_POLL_MS	250
+
+/*
+ * Waits while the workers check dossier `id` (submitted, validating) and
+ * fills `*act` with where it then stands and what the check found, from a
+ * DossierShowReply in `a`. Returns EXIT_OK, or an error code (the server's
+ * answer, printed) or EXIT_PENDING when the check outlasts wait_s.
+ */
+static int
+dossier_wait_checked(struct cmd_ctx *ctx, uint64_t id, uint32_t wait_s,
+    struct arena *a, Tdkt__DossierActReply *act)
+{
+	Tdkt__ClientEnvelope	 req = TDKT__CLIENT_ENVELOPE__INIT;
+	Tdkt__DossierShowRequest show = TDKT__DOSSIER_SHOW_REQUEST__INIT;
+	Tdkt__ClientEnvelope	*reply;
+	const Tdkt__Dossier	*d;
+	struct timespec		 poll = { 0, DOSSIER_SUBMIT_POLL_MS * 1000000L };
+	int64_t			 deadline = clock_monotonic_ms() +
+				    (int64_t)wait_s * 1000;
+	int			 rc;
+
+	show.dossier_id = id;
+	req.body_case = TDKT__CLIENT_ENVELOPE__BODY_DOSSIER_SHOW_REQUEST;
+	req.dossier_show_request = &show;
+	for (;;) {
+		if ((rc = cmds_call(ctx, &req,
+		    TDKT__CLIENT_ENVELOPE__BODY_DOSSIER_SHOW_REPLY, a,
+		    &reply)) != EXIT_OK)
+			return rc;
+		d = reply->dossier_show_reply->dossier;
+		if (d == NULL)
+			return EXIT_SERVER_ERROR;
+		if (strcmp(d->state, "submitted") != 0 &&
+		    strcmp(d->state, "validating") != 0)
+			break;
+		if (clock_monotonic_ms() >= deadline) {
+			fprintf(stderr, "tdkt: hồ sơ số %llu vẫn đang được kiểm "
+			    "tra; xem kết quả sau bằng: tdkt dossier show %llu\n",
+			    (unsigned long long)id, (unsigned long long)id);
+			return EXIT_PENDING;
+		}
+		nanosleep(&poll, NULL);
+	}
+	act->dossier_id = id;
+	act->version = d->version;
+	act->state = d->state;
+	act->level = d->level;
+	act->level_name = d->level_name;
+	act->awaiting_unit = d->awaiting_unit;
+	act->awaiting_unit_name = d->awaiting_unit_name;
+	act->findings = reply->dossier_show_reply->findings;
+	act->n_findings = reply->dossier_show_reply->n_findings;
+	return EXIT_OK;
+}
+
 static int
 dossier_submit(struct cmd_ctx *ctx, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "if-version", required_argument, NULL, 'v' },
+		{ "wait", required_argument, NULL, 'w' },
+		{ "no-wait", no_argument, NULL, 'n' },
 		{ NULL, 0, NULL, 0 }
 	};
 	Tdkt__ClientEnvelope		 req = TDKT__CLIENT_ENVELOPE__INIT;
 	Tdkt__DossierSubmitRequest	 submit =
 					    TDKT__DOSSIER_SUBMIT_REQUEST__INIT;
+	Tdkt__DossierActReply		 checked =
+					    TDKT__DOSSIER_ACT_REPLY__INIT;
 	const Tdkt__DossierActReply	*r;
 	struct arena			*a;
 	char				*headline;
+	uint32_t			 wait_s = DOSSIER_SUBMIT_WAIT_S;
 	int				 ch, rc;
 
 	optind = 0;
 	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-		if (ch != 'v' || cmd_args_uint32("--if-version", optarg, 1,
-		    &submit.if_version) < 0)
+		switch (ch) {
+		case 'v':
+			if (cmd_args_uint32("--if-version", optarg, 1,
+			    &submit.if_version) < 0)
+				return cmd_args_usage_error(&cmd_dossier_entry,
+				    NULL);
+			break;
+		case 'w':
+			if (cmd_args_uint32("--wait", optarg, 0, &wait_s) < 0)
+				return cmd_args_usage_error(&cmd_dossier_entry,
+				    NULL);
+			break;
+		case 'n':
+			wait_s = 0;
+			break;
+		default:
 			return cmd_args_usage_error(&cmd_dossier_entry, NULL);
+		}
 	}
 	if ((rc = cmd_args_one_dossier_id(&cmd_dossier_entry, argc - optind,
 	    argv + optind, &submit.dossier_id)) != EXIT_OK)
@@ -226,6 +305,14 @@ dossier_submit(struct cmd_ctx *ctx, int argc, char **argv)
 	a = arena_new(CMD_DOSSIER_ARENA);
 	rc = cmd_dossier_act(ctx, &req,
 	    TDKT__CLIENT_ENVELOPE__BODY_DOSSIER_SUBMIT_REPLY, a, &r);
+	/* The workers check it within seconds: the school waits for that. */
+	if (rc == EXIT_OK && wait_s > 0 && (strcmp(r->state, "submitted") == 0 ||
+	    strcmp(r->state, "validating") == 0)) {
+		checked.replayed = r->replayed;
+		if ((rc = dossier_wait_checked(ctx, r->dossier_id, wait_s, a,
+		    &checked)) == EXIT_OK)
+			r = &checked;
+	}
 	if (rc == EXIT_OK) {
 		headline = xasprintf("Đã nộp hồ sơ số %llu; trạng thái: %s "
 		    "(phiên bản %u).", (unsigned long long)r->dossier_id,
@@ -282,7 +369,8 @@ const struct cmd_entry cmd_dossier_entry = {
 	    "--title DANH_HIỆU [--if-version N]\n"
 	    "       tdkt dossier meeting SỐ_HỒ_SƠ --members N --present N "
 	    "--date YYYY-MM-DD [--note GHI_CHÚ] [--if-version N]\n"
-	    "       tdkt dossier submit SỐ_HỒ_SƠ [--if-version N]\n"
+	    "       tdkt dossier submit SỐ_HỒ_SƠ [--if-version N] [--wait GIÂY | "
+	    "--no-wait]\n"
 	    "       tdkt dossier show SỐ_HỒ_SƠ\n"
 	    "       tdkt dossier list [--unit MÃ] [--state TRẠNG_THÁI] "
 	    "[--type MÃ] [--period KỲ]\n"
@@ -322,7 +410,10 @@ const struct cmd_entry cmd_dossier_entry = {
 	    "--remove bỏ một đề nghị\n"
 	    "  meeting    biên bản họp hội đồng: tổng số thành viên, số có mặt, "
 	    "ngày họp\n"
-	    "  submit     nộp hồ sơ; in các lỗi và cảnh báo máy chủ tìm thấy\n"
+	    "  submit     nộp hồ sơ, chờ các tiến trình xử lý kiểm tra xong (tối "
+	    "đa --wait giây,\n"
+	    "             mặc định 60; --no-wait: không chờ) rồi in các lỗi, cảnh "
+	    "báo tìm thấy\n"
 	    "  show       toàn bộ hồ sơ: thông tin, thời hạn, tài liệu, đề nghị, "
 	    "kết quả kiểm\n"
 	    "             tra, quyết định\n"

@@ -35,7 +35,8 @@ usage(FILE *fp)
 	    "      --example-config  in tệp cấu hình mẫu có chú thích\n"
 	    "\n"
 	    "Mã thoát: 0 thành công, 1 máy chủ báo lỗi, 2 sai cách dùng hoặc cấu hình,\n"
-	    "3 không liên lạc được với máy chủ.\n");
+	    "3 không liên lạc được với máy chủ, 4 máy chủ đã nhận nhưng việc chưa xong\n"
+	    "(ví dụ hồ sơ vẫn đang được kiểm tra).\n");
 }
 
 int

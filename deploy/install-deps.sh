@@ -12,6 +12,7 @@ PACKAGES="
 	check
 	libpq-dev
 	libprotobuf-c-dev
+	libqpdf-dev
 	libsodium-dev
 	libyaml-dev
 	libzmq3-dev

@@ -14,6 +14,7 @@
 struct db_files_call {
 	db_upload_cb	*upload_cb;
 	db_file_cb	*file_cb;
+	db_file_content_cb *content_cb;
 	void		*arg;
 };
 
@@ -141,4 +142,49 @@ db_file_get(struct db *db, uint64_t dossier_id, const char *document,
 	    " FROM dossier_documents dd JOIN files f ON f.sha256 = dd.sha256"
 	    " WHERE dd.dossier_id = id_or_null($1) AND dd.document = $2"
 	    "  AND dd.slot = $3", 5, params, db_file_done, call);
+}
+
+static void
+db_file_content_done(void *arg, const PGresult *res, const char *error)
+{
+	struct db_files_call	*call = arg;
+	unsigned char		*data;
+	size_t			 len;
+
+	if (error != NULL || PQntuples(res) == 0) {
+		call->content_cb(call->arg, NULL, 0, error);
+		free(call);
+		return;
+	}
+	data = PQunescapeBytea((const unsigned char *)PQgetvalue(res, 0, 0),
+	    &len);
+	if (data == NULL) {
+		call->content_cb(call->arg, NULL, 0,
+		    "out of memory reading a file");
+		free(call);
+		return;
+	}
+	call->content_cb(call->arg, data, len, NULL);
+	PQfreemem(data);
+	free(call);
+}
+
+void
+db_file_content(struct db *db, const unsigned char sha256[32],
+    db_file_content_cb *cb, void *arg)
+{
+	static const char	 hex[] = "0123456789abcdef";
+	struct db_files_call	*call = db_files_call_new(arg);
+	char			 text[65];
+	const char		*params[1] = { text };
+
+	call->content_cb = cb;
+	for (size_t i = 0; i < 32; i++) {
+		text[2 * i] = hex[sha256[i] >> 4];
+		text[2 * i + 1] = hex[sha256[i] & 0xf];
+	}
+	text[64] = '\0';
+	/* Not checked here: the worker inspecting it hashes it anyway. */
+	db_query(db, "SELECT content FROM files WHERE sha256 = decode($1, 'hex')",
+	    1, params, db_file_content_done, call);
 }

@@ -54,4 +54,14 @@ void	db_file_get(struct db *, uint64_t dossier_id, const char *document,
 	    const char *slot, uint64_t offset, uint32_t length, db_file_cb *,
 	    void *arg);
 
+/*
+ * A stored file's whole content, by SHA-256 (32 bytes), checked against
+ * it; `content` NULL without `error`: no such file. Valid only during the
+ * callback.
+ */
+typedef void	db_file_content_cb(void *arg, const void *content, size_t len,
+		    const char *error);
+void	db_file_content(struct db *, const unsigned char sha256[32],
+	    db_file_content_cb *, void *arg);
+
 #endif

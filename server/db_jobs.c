@@ -210,14 +210,16 @@ db_jobs_complete(struct db *db, const struct db_job_result *results,
     size_t n, db_jobs_settled_cb *cb, void *arg)
 {
 	struct db_jobs_call	*call = db_jobs_call_new(arg);
-	struct db_array		 ids, tokens, oks, payloads, errors, permanent;
-	const char		*params[6];
+	struct db_array		 ids, tokens, oks, payloads, effects, errors;
+	struct db_array		 permanent;
+	const char		*params[7];
 
 	call->settled_cb = cb;
 	db_array_init(&ids);
 	db_array_init(&tokens);
 	db_array_init(&oks);
 	db_array_init(&payloads);
+	db_array_init(&effects);
 	db_array_init(&errors);
 	db_array_init(&permanent);
 	for (size_t i = 0; i < n; i++) {
@@ -227,6 +229,7 @@ db_jobs_complete(struct db *db, const struct db_job_result *results,
 		db_array_add_text(&tokens, r->lease_token);
 		db_array_add_bool(&oks, r->ok);
 		db_array_add_bytea(&payloads, r->ok ? r->result : NULL, r->len);
+		db_array_add_text(&effects, r->ok ? r->effect : NULL);
 		db_array_add_text(&errors, r->ok ? NULL : r->error);
 		db_array_add_bool(&permanent, r->permanent);
 	}
@@ -234,15 +237,17 @@ db_jobs_complete(struct db *db, const struct db_job_result *results,
 	params[1] = db_array_finish(&tokens);
 	params[2] = db_array_finish(&oks);
 	params[3] = db_array_finish(&payloads);
-	params[4] = db_array_finish(&errors);
-	params[5] = db_array_finish(&permanent);
+	params[4] = db_array_finish(&effects);
+	params[5] = db_array_finish(&errors);
+	params[6] = db_array_finish(&permanent);
 	db_query(db, "SELECT id, lease_token, outcome FROM job_complete("
-	    "$1::bigint[], $2::text[], $3::boolean[], $4::bytea[], $5::text[],"
-	    " $6::boolean[])", 6, params, db_jobs_settled_done, call);
+	    "$1::bigint[], $2::text[], $3::boolean[], $4::bytea[], $5::jsonb[],"
+	    " $6::text[], $7::boolean[])", 7, params, db_jobs_settled_done, call);
 	db_array_clear(&ids);
 	db_array_clear(&tokens);
 	db_array_clear(&oks);
 	db_array_clear(&payloads);
+	db_array_clear(&effects);
 	db_array_clear(&errors);
 	db_array_clear(&permanent);
 }

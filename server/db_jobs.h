@@ -65,6 +65,7 @@ struct db_job_result {
 	bool		 ok;
 	const void	*result;	/* when ok */
 	size_t		 len;
+	const char	*effect;	/* when ok: JSON for job_apply_effect, or NULL */
 	const char	*error;		/* when !ok; English */
 	bool		 permanent;	/* when !ok: retrying cannot help */
 };

@@ -51,6 +51,7 @@
 
 #include "clock.h"
 #include "db_jobs.h"
+#include "job_hooks.h"
 #include "job_queue.h"
 #include "log.h"
 #include "server.h"
@@ -87,6 +88,7 @@ struct result {
 	bool		 permanent;
 	void		*payload;
 	size_t		 len;
+	char		*effect;	/* JSON, for a kind with an effect */
 	char		*error;
 	char		*worker_name;
 	unsigned char	 routing_id[JOB_QUEUE_ROUTING_MAX];
@@ -187,6 +189,7 @@ job_queue_result_free(struct result *r)
 {
 	free(r->token);
 	free(r->payload);
+	free(r->effect);
 	free(r->error);
 	free(r->worker_name);
 	free(r);
@@ -384,22 +387,127 @@ job_queue_released(void *arg, const struct db_job_settled *settled, size_t n,
 
 /* ---- claims ---- */
 
+/* A claimed job on its way to its worker, its payload being prepared. */
+struct dispatch {
+	struct job_queue *queue;
+	uint64_t	 session;
+	struct db_job_lease lease;	/* its strings are the copies below */
+	char		*kind;
+	char		*token;
+};
+
+/* Gives a job that could not be sent back, unsent, with its credit. */
+static void
+job_queue_unsent(struct job_queue *q, uint64_t session, uint64_t job_id,
+    const char *token, const char *why)
+{
+	char		 holder[JOB_QUEUE_HOLDER_MAX];
+	uint64_t	 id = job_id;
+	char		*tok = (char *)token;
+
+	worker_pool_release(q->server->pool, session);
+	job_queue_holder(q, session, holder);
+	db_jobs_release(q->server->db, &id, &tok, 1, holder, "unsent", why,
+	    job_queue_released, q);
+}
+
+/* Sends a claimed job, counted in flight already, with `payload`. */
+static void
+job_queue_send(struct job_queue *q, uint64_t session,
+    const struct db_job_lease *lease, const void *payload, size_t len)
+{
+	struct db_job_lease	sent = *lease;
+
+	sent.payload = payload;
+	sent.len = len;
+	if (worker_pool_send_job(q->server->pool, session, &sent) < 0) {
+		job_queue_unsent(q, session, lease->id, lease->lease_token,
+		    "the job could not be sent to its worker");
+		return;
+	}
+	job_queue_add_lease(q, session, lease->id, lease->lease_token,
+	    lease->timeout_ms);
+}
+
+static void
+job_queue_dispatch_free(struct dispatch *d)
+{
+	free(d->kind);
+	free(d->token);
+	free(d);
+}
+
+/*
+ * A job whose payload could not be prepared fails its attempt: retried
+ * with back-off while attempts last (the database may come back), at once
+ * discarded when it never can be prepared. Either way it cannot loop.
+ */
+static void
+job_queue_prepared(void *arg, const void *payload, size_t len,
+    const char *error, bool permanent)
+{
+	struct dispatch		*d = arg;
+	struct job_queue	*q = d->queue;
+	struct db_job_result	 failed = { 0 };
+
+	if (payload != NULL) {
+		job_queue_send(q, d->session, &d->lease, payload, len);
+		job_queue_dispatch_free(d);
+		return;
+	}
+	failed.id = d->lease.id;
+	failed.lease_token = d->token;
+	failed.error = xasprintf("the server could not prepare it: %s", error);
+	failed.permanent = permanent;
+	log_warnx("job %" PRIu64 ": %s", d->lease.id, failed.error);
+	worker_pool_release(q->server->pool, d->session);
+	db_jobs_complete(q->server->db, &failed, 1, job_queue_released, q);
+	free((char *)failed.error);
+	job_queue_dispatch_free(d);
+}
+
+/* Counts a claimed job in flight and sends it, once prepared if need be. */
+static void
+job_queue_start(struct job_queue *q, uint64_t session,
+    const struct db_job_lease *lease)
+{
+	const struct job_hooks	*hooks = job_hooks_find(lease->kind);
+	struct dispatch		*d;
+
+	if (!worker_pool_hold(q->server->pool, session)) {
+		job_queue_unsent(q, session, lease->id, lease->lease_token,
+		    "the worker left before the job reached it");
+		return;
+	}
+	if (hooks == NULL || hooks->prepare == NULL) {
+		job_queue_send(q, session, lease, lease->payload, lease->len);
+		return;
+	}
+	d = xcalloc(1, sizeof *d);
+	d->queue = q;
+	d->session = session;
+	d->lease = *lease;
+	d->kind = xstrdup(lease->kind);
+	d->token = xstrdup(lease->lease_token);
+	d->lease.kind = d->kind;
+	d->lease.lease_token = d->token;
+	hooks->prepare(q->server, lease, job_queue_prepared, d);
+}
+
 static void
 job_queue_claimed(void *arg, const struct db_job_lease *leases, size_t n,
     const char *error)
 {
 	struct job_queue	*q = arg;
-	uint64_t		*unsent_ids = NULL;
-	char			**unsent_tokens = NULL, holder[JOB_QUEUE_HOLDER_MAX];
-	size_t			 nunsent = 0;
+	char			 holder[JOB_QUEUE_HOLDER_MAX];
 
 	q->claiming = false;
-	job_queue_holder(q, q->claim_session, holder);
 	if (error != NULL) {
 		struct lost_claim	*c = xcalloc(1, sizeof *c);
 
 		/* It may have committed: give its leases back when we can. */
 		log_warnx("could not claim jobs: %s", error);
+		job_queue_holder(q, q->claim_session, holder);
 		c->queue = q;
 		snprintf(c->claim_id, sizeof c->claim_id, "%s", q->claim_id);
 		snprintf(c->holder, sizeof c->holder, "%s", holder);
@@ -408,27 +516,8 @@ job_queue_claimed(void *arg, const struct db_job_lease *leases, size_t n,
 		q->idle = true;		/* the next poll tries again */
 		return;
 	}
-	for (size_t i = 0; i < n; i++) {
-		if (worker_pool_send_job(q->server->pool, q->claim_session,
-		    &leases[i]) == 0) {
-			job_queue_add_lease(q, q->claim_session, leases[i].id,
-			    leases[i].lease_token, leases[i].timeout_ms);
-			continue;
-		}
-		if (unsent_ids == NULL) {
-			unsent_ids = xcalloc(n, sizeof *unsent_ids);
-			unsent_tokens = xcalloc(n, sizeof *unsent_tokens);
-		}
-		unsent_ids[nunsent] = leases[i].id;
-		unsent_tokens[nunsent++] = (char *)leases[i].lease_token;
-	}
-	if (nunsent > 0)
-		db_jobs_release(q->server->db, unsent_ids, unsent_tokens,
-		    nunsent, holder, "unsent",
-		    "the job could not be sent to its worker",
-		    job_queue_released, q);
-	free(unsent_ids);
-	free(unsent_tokens);
+	for (size_t i = 0; i < n; i++)
+		job_queue_start(q, q->claim_session, &leases[i]);
 	/* No more due jobs of these kinds: try workers of other kinds. */
 	if (n < q->claim_limit)
 		worker_pool_dry(q->server->pool, q->claim_session);
@@ -607,6 +696,7 @@ job_queue_flush(struct job_queue *q)
 		batch[n].ok = r->ok;
 		batch[n].result = r->payload != NULL ? r->payload : "";
 		batch[n].len = r->len;
+		batch[n].effect = r->effect;
 		batch[n].error = r->error;
 		batch[n].permanent = r->permanent;
 		q->npending--;
@@ -614,6 +704,30 @@ job_queue_flush(struct job_queue *q)
 	}
 	db_jobs_complete(q->server->db, batch, n, job_queue_completed, q);
 	free(batch);
+}
+
+/*
+ * What the result means for the database, for a kind with an effect (the
+ * kind the worker names; job_complete() refuses a result of a kind that
+ * needs an effect without one). A result that cannot be read turns into
+ * a failed attempt.
+ */
+static void
+job_queue_read_effect(struct result *r, const char *kind,
+    const char *worker_name)
+{
+	const struct job_hooks	*hooks;
+	char			*why = NULL;
+
+	if ((hooks = job_hooks_find(kind)) == NULL || hooks->effect == NULL)
+		return;
+	r->effect = hooks->effect(r->payload, r->len, &why);
+	if (r->effect != NULL)
+		return;
+	r->ok = false;
+	r->error = xasprintf("%s: %s", worker_name, why);
+	r->permanent = false;
+	free(why);
 }
 
 /* Errors no retry can mend: the job's input is wrong. */
@@ -686,6 +800,8 @@ job_queue_on_result(struct job_queue *q, uint64_t session,
 		memcpy(r->payload, in->payload.data, in->payload.len);
 		r->len = in->payload.len;
 	}
+	if (in->ok)
+		job_queue_read_effect(r, in->kind, worker_name);
 	if (!in->ok) {
 		detail = in->error != NULL && in->error->detail[0] != '\0' ?
 		    in->error->detail : "the job failed";

@@ -13,8 +13,9 @@
  *                                         ──▶ job_queue_worker_gone
  *
  * Invariants:
- * 1. w->in_flight counts the job queue's leases of w's session: +1 when a
- *    job is sent or adopted, -1 when the queue ends the lease.
+ * 1. w->in_flight counts the job queue's jobs for w's session: +1 when a
+ *    job is claimed for it or adopted (worker_pool_hold), -1 when the
+ *    queue is done with it (worker_pool_release).
  * 2. The pool offers w for a claim only while both in_flight and what w
  *    itself reports running (w->busy: jobs from before a reconnect count
  *    too) are below w->capacity.
@@ -290,7 +291,6 @@ worker_pool_send_job(struct worker_pool *pool, uint64_t session,
 			w->busy = w->capacity;
 		return -1;
 	}
-	w->in_flight++;
 	w->last_dispatch_ms = clock_monotonic_ms();
 	log_debug("job %llu (%s) to worker %s", (unsigned long long)lease->id,
 	    lease->kind, w->name);

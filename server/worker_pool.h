@@ -79,8 +79,9 @@ bool			 worker_pool_next_free(struct worker_pool *,
 void			 worker_pool_dry(struct worker_pool *, uint64_t session);
 void			 worker_pool_wet(struct worker_pool *);
 /*
- * Sends a leased job to the worker of `session` and counts it in flight.
- * Returns 0, or -1 if that worker is gone (the lease is the caller's).
+ * Sends a leased job to the worker of `session`, which the caller has
+ * counted in flight (worker_pool_hold). Returns 0, or -1 if that worker is
+ * gone or its pipe is full (the lease is the caller's).
  */
 struct db_job_lease;
 int			 worker_pool_send_job(struct worker_pool *,

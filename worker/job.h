@@ -42,5 +42,7 @@ const struct job_kind	*jobs_find(const char *name);
 const char *const	*jobs_names(size_t *n);
 
 extern const struct job_kind	job_echo_kind;
+extern const struct job_kind	job_inspect_file_kind;
+extern const struct job_kind	job_validate_kind;
 
 #endif

@@ -7,6 +7,8 @@
 
 static const struct job_kind *const jobs_table[] = {
 	&job_echo_kind,
+	&job_inspect_file_kind,
+	&job_validate_kind,
 };
 
 #define JOBS_COUNT	(sizeof jobs_table / sizeof jobs_table[0])

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "curve.h"
+#include "inspect_child.h"
 #include "log.h"
 #include "version.h"
 #include "worker.h"
@@ -81,6 +82,9 @@ main(int argc, char **argv)
 	char			*cause = NULL;
 	int			 ch, rc;
 
+	/* The PDF check's child process (inspect_child.h), before all else. */
+	if (argc >= 2 && strcmp(argv[1], INSPECT_CHILD_ARG) == 0)
+		return inspect_child_main(argc, argv);
 	log_init("tdkt-worker", LOG_LEVEL_INFO);
 	/* "+": options after a command belong to the command. */
 	while ((ch = getopt_long(argc, argv, "+c:ndhV", longopts, NULL)) != -1) {

@@ -55,6 +55,7 @@ runner_send_result(struct runner_job *rj, struct job_output *out)
 	}
 	result.job_id = rj->job_id;
 	result.lease_token = rj->lease_token;
+	result.kind = rj->kind_name;
 	result.ok = out->ok;
 	if (out->ok) {
 		result.payload.data = out->payload;

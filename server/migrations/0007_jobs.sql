@@ -49,7 +49,10 @@ CREATE TABLE job_kinds (
 	backoff_ms	integer NOT NULL CHECK (backoff_ms BETWEEN 0 AND 86400000),
 	backoff_max_ms	integer NOT NULL CHECK (backoff_max_ms >= backoff_ms),
 	outside_effect	boolean NOT NULL,
-	priority	smallint NOT NULL DEFAULT 0
+	priority	smallint NOT NULL DEFAULT 0,
+	-- Its results change the database (job_apply_effect): one without
+	-- its effect is refused.
+	has_effect	boolean NOT NULL DEFAULT false
 );
 -- echo's time covers its longest delay (TDKT_ECHO_MAX_DELAY_MS, 10 s).
 INSERT INTO job_kinds (kind, max_attempts, timeout_ms, backoff_ms,
@@ -289,29 +292,81 @@ BEGIN
 		job_backoff(j.attempts, k.backoff_ms, k.backoff_max_ms)
 		ELSE run_at END
 	WHERE id = j.id;
+	IF v_state <> 'queued' THEN
+		PERFORM job_on_given_up(j);
+	END IF;
 	RETURN v_state;
+END $$;
+
+-- What a finished job of a kind does to the rest of the database, with
+-- `p_effect` the server's reading of the worker's result; later
+-- migrations give kinds their effects. Runs in the completion's
+-- transaction, the job's row locked: an effect happens exactly when its
+-- job is done.
+CREATE FUNCTION job_apply_effect(p_kind text, p_job bigint, p_effect jsonb)
+RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+	RAISE EXCEPTION 'jobs of kind "%" have no effect to apply', p_kind;
+END $$;
+
+-- What a kind does when one of its jobs is given up (discarded or
+-- unknown), so that nothing waits for it forever; later migrations fill
+-- it in. The job's row is locked.
+CREATE FUNCTION job_on_given_up(j jobs) RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
 END $$;
 
 -- Results of attempts, one per array position: applied only to a job
 -- still running under that lease token, each with its effects in this
 -- transaction. Returns each one's outcome: 'done', the state a failure
--- led to ('queued', 'discarded'), or 'stale'. Successes, nearly all of
--- them, are applied in one statement; failures and stale results one by
--- one, their rows locked in id order.
+-- led to ('queued', 'discarded'), or 'stale'.
+--
+-- Effects go first, each in a subtransaction: one that fails turns its
+-- result into a failed attempt instead of taking the whole batch down.
+-- Then the remaining successes, nearly all of them, complete in one
+-- statement; failures and stale results go one by one. Rows are locked in
+-- id order.
 CREATE FUNCTION job_complete(p_ids bigint[], p_tokens text[], p_ok boolean[],
-    p_results bytea[], p_errors text[], p_permanent boolean[])
+    p_results bytea[], p_effects jsonb[], p_errors text[],
+    p_permanent boolean[])
 RETURNS TABLE (id bigint, lease_token text, outcome text)
 LANGUAGE plpgsql AS $$
 DECLARE
-	r	record;
-	j	jobs;
-	v_done	bigint[];
+	r		record;
+	j		jobs;
+	v_done		bigint[];
+	v_failed	bigint[] := '{}';
+	v_why		text[] := '{}';
 BEGIN
+	FOR r IN SELECT u.id, u.effect, x.kind, k.has_effect
+	    FROM unnest(p_ids, p_tokens, p_ok, p_effects)
+		AS u(id, token, ok, effect)
+	    JOIN jobs x ON x.id = u.id AND x.lease_token = u.token
+		AND x.state = 'running'
+	    JOIN job_kinds k ON k.kind = x.kind
+	    WHERE u.ok AND (u.effect IS NOT NULL OR k.has_effect)
+	    ORDER BY u.id FOR UPDATE OF x
+	LOOP
+		IF r.effect IS NULL THEN
+			v_failed := v_failed || r.id;
+			v_why := v_why || format('a result of kind "%s" came '
+			    'without its effect', r.kind);
+			CONTINUE;
+		END IF;
+		BEGIN
+			PERFORM job_apply_effect(r.kind, r.id, r.effect);
+		EXCEPTION WHEN OTHERS THEN
+			v_failed := v_failed || r.id;
+			v_why := v_why || ('its effect failed: ' || SQLERRM);
+		END;
+	END LOOP;
+
 	WITH ok AS (
 		SELECT u.id, u.token, u.result
 		FROM unnest(p_ids, p_tokens, p_ok, p_results)
 		    AS u(id, token, ok, result)
-		WHERE u.ok
+		WHERE u.ok AND NOT u.id = ANY (v_failed)
 	), done AS (
 		UPDATE jobs SET state = 'done', result = ok.result,
 		    finished_at = now(), last_error = NULL, lease_token = NULL,
@@ -338,8 +393,9 @@ BEGIN
 			CONTINUE;
 		END IF;
 		SELECT * INTO j FROM jobs WHERE jobs.id = r.id FOR UPDATE;
-		IF r.ok OR NOT FOUND OR j.state <> 'running' OR
-		    j.lease_token IS DISTINCT FROM r.token THEN
+		IF NOT FOUND OR j.state <> 'running' OR
+		    j.lease_token IS DISTINCT FROM r.token OR
+		    (r.ok AND NOT r.id = ANY (v_failed)) THEN
 			UPDATE job_runs SET late_result_at = coalesce(
 			    late_result_at, now())
 			WHERE job_runs.lease_token = r.token
@@ -347,6 +403,10 @@ BEGIN
 			outcome := 'stale';
 			RETURN NEXT;
 			CONTINUE;
+		END IF;
+		IF r.ok THEN
+			r.error := v_why[array_position(v_failed, r.id)];
+			r.permanent := false;
 		END IF;
 		UPDATE job_runs SET ended_at = now(), outcome = 'failed',
 		    error = r.error
@@ -533,6 +593,9 @@ BEGIN
 	UPDATE jobs SET state = 'cancelled', finished_at = now(),
 	    lease_token = NULL, lease_expires = NULL, lease_holder = NULL
 	WHERE id = p_id;
+	IF j.state IN ('queued', 'running') THEN
+		PERFORM job_on_given_up(j);
+	END IF;
 	RETURN 'cancelled';
 END $$;
 

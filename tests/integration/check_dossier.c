@@ -19,6 +19,7 @@
 #include "conn.h"
 #include "harness.h"
 #include "harness_json.h"
+#include "xmalloc.h"
 
 #define SCHOOL	"Q1-TH-DINHTIENHOANG"
 
@@ -33,28 +34,43 @@ dossier_teardown(void)
 
 /*
  * District 1 on `today`, with a school head, the office's primary
- * specialist and head, and the department; `crash` (or NULL) names the
- * request after whose COMMIT the server is to die.
+ * specialist and head, and the department, and a worker to check
+ * submissions; `crash` (or NULL) names the request after whose COMMIT the
+ * server is to die. In October the school registered for the titles the
+ * tests propose (without registration no title is considered).
  */
+static void	dossier_set_today(const char *);
+
 static void
 dossier_start(const char *today, const char *crash)
 {
-	const char	*url;
+	struct harness_output	 out;
+	const char		*url;
 
-	setenv("TDKT_TEST_TODAY", today, 1);
-	if (crash != NULL)
-		setenv("TDKT_TEST_CRASH_AFTER_COMMIT", crash, 1);
+	setenv("TDKT_TEST_TODAY", "2023-10-20", 1);
 	h = harness_new();
 	url = harness_extpg_start(h);
 	dossier_db = url;
 	harness_server_set(h, "database.url", url);
-	harness_start(h, 0);
+	harness_start(h, 1);
 	harness_load_district1(h);
 	harness_user(h, "ht", SCHOOL, "head", NULL);
 	harness_user(h, "cv", "PGDDT-Q1", "specialist:primary", NULL);
 	harness_user(h, "tp", "PGDDT-Q1", "office_head", NULL);
 	harness_user(h, "so", "SGDDT-HCM", "department", NULL);
 	harness_user(h, "ht2", "Q1-TH-LEQUYDON", "head", NULL);
+	harness_write(h, "dang-ky.csv", "Mã cán bộ,Danh hiệu,Chỉ tiêu\n"
+	    ",TTLDXS,Hoàn thành xuất sắc nhiệm vụ năm học\n"
+	    "Q1-DTH-002,LDTT,Hoàn thành tốt nhiệm vụ\n"
+	    "Q1-DTH-002,CSTDCS,Sáng kiến cấp quận\n"
+	    "Q1-DTH-003,LDTT,Hoàn thành tốt nhiệm vụ\n");
+	ck_assert_int_eq(harness_cli_as(h, &out, "ht", "register", "--unit",
+	    SCHOOL, "--file", harness_path(h, "dang-ky.csv"), NULL), 0);
+	harness_output_clear(&out);
+
+	if (crash != NULL)
+		setenv("TDKT_TEST_CRASH_AFTER_COMMIT", crash, 1);
+	dossier_set_today(today);
 }
 
 /* Moves the server's "today" on: a restart with the new date. */
@@ -145,19 +161,173 @@ dossier_cli_text(const char *user, const char *a0, const char *a1,
 	return text;
 }
 
-/* Writes a small file of a kind: a PDF, or an Office Open XML (zip) file. */
+/* Appends `len` bytes to a growing buffer. */
+static void
+dossier_put(char **buf, size_t *len, const void *data, size_t n)
+{
+	*buf = xreallocarray(*buf, *len + n + 1, 1);
+	memcpy(*buf + *len, data, n);
+	*len += n;
+}
+
+static void
+dossier_put_le(char **buf, size_t *len, uint32_t v, size_t bytes)
+{
+	unsigned char	b[4];
+
+	for (size_t i = 0; i < bytes; i++)
+		b[i] = (unsigned char)(v >> (8 * i));
+	dossier_put(buf, len, b, bytes);
+}
+
+/* A one-page PDF that opens, its page's content saying `what`. */
+static char *
+dossier_pdf(const char *what, size_t *len)
+{
+	char		*buf = NULL, obj[512], *stream;
+	size_t		 offsets[5];
+	int		 n;
+
+	*len = 0;
+	dossier_put(&buf, len, "%PDF-1.4\n", 9);
+	stream = xasprintf("%% %s\n", what);
+	for (int i = 1; i <= 4; i++) {
+		offsets[i] = *len;
+		if (i == 1)
+			n = snprintf(obj, sizeof obj, "1 0 obj\n<< /Type /Catalog "
+			    "/Pages 2 0 R >>\nendobj\n");
+		else if (i == 2)
+			n = snprintf(obj, sizeof obj, "2 0 obj\n<< /Type /Pages "
+			    "/Kids [3 0 R] /Count 1 >>\nendobj\n");
+		else if (i == 3)
+			n = snprintf(obj, sizeof obj, "3 0 obj\n<< /Type /Page "
+			    "/Parent 2 0 R /MediaBox [0 0 595 842] /Contents "
+			    "4 0 R >>\nendobj\n");
+		else
+			n = snprintf(obj, sizeof obj, "4 0 obj\n<< /Length %zu "
+			    ">>\nstream\n%sendstream\nendobj\n", strlen(stream),
+			    stream);
+		dossier_put(&buf, len, obj, (size_t)n);
+	}
+	free(stream);
+	offsets[0] = *len;	/* where the cross-reference table starts */
+	n = snprintf(obj, sizeof obj, "xref\n0 5\n0000000000 65535 f \n");
+	dossier_put(&buf, len, obj, (size_t)n);
+	for (int i = 1; i <= 4; i++) {
+		n = snprintf(obj, sizeof obj, "%010zu 00000 n \n", offsets[i]);
+		dossier_put(&buf, len, obj, (size_t)n);
+	}
+	n = snprintf(obj, sizeof obj, "trailer\n<< /Size 5 /Root 1 0 R >>\n"
+	    "startxref\n%zu\n%%%%EOF\n", offsets[0]);
+	dossier_put(&buf, len, obj, (size_t)n);
+	return buf;
+}
+
+static uint32_t
+dossier_crc32(const void *data, size_t len)
+{
+	const unsigned char	*p = data;
+	uint32_t		 crc = 0xffffffffu;
+
+	for (size_t i = 0; i < len; i++) {
+		crc ^= p[i];
+		for (int k = 0; k < 8; k++)
+			crc = (crc >> 1) ^ (0xedb88320u & (0u - (crc & 1)));
+	}
+	return ~crc;
+}
+
+/* A Word document (.docx: a ZIP, stored) whose text is `what`. */
+static char *
+dossier_docx(const char *what, size_t *len)
+{
+	const char	*names[2] = { "[Content_Types].xml",
+			    "word/document.xml" };
+	char		*data[2], *buf = NULL, *cd = NULL;
+	size_t		 cd_len = 0, offsets[2];
+
+	data[0] = xasprintf("<?xml version=\"1.0\"?><Types xmlns=\"http://"
+	    "schemas.openxmlformats.org/package/2006/content-types\"><Override "
+	    "PartName=\"/word/document.xml\" ContentType=\"application/"
+	    "vnd.openxmlformats-officedocument.wordprocessingml.document.main+"
+	    "xml\"/></Types>");
+	data[1] = xasprintf("<?xml version=\"1.0\"?><w:document xmlns:w=\"http:"
+	    "//schemas.openxmlformats.org/wordprocessingml/2006/main\"><w:body>"
+	    "<w:p><w:r><w:t>%s</w:t></w:r></w:p></w:body></w:document>", what);
+	*len = 0;
+	for (int i = 0; i < 2; i++) {
+		uint32_t	crc = dossier_crc32(data[i], strlen(data[i]));
+		uint32_t	size = (uint32_t)strlen(data[i]);
+		uint32_t	nlen = (uint32_t)strlen(names[i]);
+
+		offsets[i] = *len;
+		dossier_put_le(&buf, len, 0x04034b50, 4);	/* local header */
+		dossier_put_le(&buf, len, 20, 2);
+		dossier_put_le(&buf, len, 0, 2);	/* flags */
+		dossier_put_le(&buf, len, 0, 2);	/* stored */
+		dossier_put_le(&buf, len, 0, 2);	/* time */
+		dossier_put_le(&buf, len, 0x21, 2);	/* 1980-01-01 */
+		dossier_put_le(&buf, len, crc, 4);
+		dossier_put_le(&buf, len, size, 4);
+		dossier_put_le(&buf, len, size, 4);
+		dossier_put_le(&buf, len, nlen, 2);
+		dossier_put_le(&buf, len, 0, 2);
+		dossier_put(&buf, len, names[i], nlen);
+		dossier_put(&buf, len, data[i], size);
+
+		dossier_put_le(&cd, &cd_len, 0x02014b50, 4);	/* central */
+		dossier_put_le(&cd, &cd_len, 20, 2);
+		dossier_put_le(&cd, &cd_len, 20, 2);
+		dossier_put_le(&cd, &cd_len, 0, 2);
+		dossier_put_le(&cd, &cd_len, 0, 2);
+		dossier_put_le(&cd, &cd_len, 0, 2);
+		dossier_put_le(&cd, &cd_len, 0x21, 2);
+		dossier_put_le(&cd, &cd_len, crc, 4);
+		dossier_put_le(&cd, &cd_len, size, 4);
+		dossier_put_le(&cd, &cd_len, size, 4);
+		dossier_put_le(&cd, &cd_len, nlen, 2);
+		dossier_put_le(&cd, &cd_len, 0, 2);	/* extra */
+		dossier_put_le(&cd, &cd_len, 0, 2);	/* comment */
+		dossier_put_le(&cd, &cd_len, 0, 2);	/* disk */
+		dossier_put_le(&cd, &cd_len, 0, 2);
+		dossier_put_le(&cd, &cd_len, 0, 4);
+		dossier_put_le(&cd, &cd_len, (uint32_t)offsets[i], 4);
+		dossier_put(&cd, &cd_len, names[i], nlen);
+		free(data[i]);
+	}
+	offsets[0] = *len;
+	dossier_put(&buf, len, cd, cd_len);
+	dossier_put_le(&buf, len, 0x06054b50, 4);	/* end of directory */
+	dossier_put_le(&buf, len, 0, 2);
+	dossier_put_le(&buf, len, 0, 2);
+	dossier_put_le(&buf, len, 2, 2);
+	dossier_put_le(&buf, len, 2, 2);
+	dossier_put_le(&buf, len, (uint32_t)cd_len, 4);
+	dossier_put_le(&buf, len, (uint32_t)offsets[0], 4);
+	dossier_put_le(&buf, len, 0, 2);
+	free(cd);
+	return buf;
+}
+
+/*
+ * Writes DIR/name: a PDF that opens, or a Word document, as the name says,
+ * its content naming `what` (so that each file differs); returns its path.
+ */
 static const char *
 dossier_file(const char *name, const char *what)
 {
-	char	content[512];
+	const char	*path = harness_path(h, "%s", name);
+	char		*content;
+	size_t		 len;
+	FILE		*fp;
 
-	if (strstr(name, ".pdf") != NULL)
-		snprintf(content, sizeof content, "%%PDF-1.4\n%% %s\n1 0 obj\n"
-		    "<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n"
-		    "%%%%EOF\n", what);
-	else
-		snprintf(content, sizeof content, "PK\x03\x04 %s (Word)", what);
-	return harness_write(h, name, content);
+	content = strstr(name, ".pdf") != NULL ? dossier_pdf(what, &len) :
+	    dossier_docx(what, &len);
+	if ((fp = fopen(path, "w")) == NULL ||
+	    fwrite(content, 1, len, fp) != len || fclose(fp) != 0)
+		ck_abort_msg("could not write %s", path);
+	free(content);
+	return path;
 }
 
 static uint64_t
@@ -446,7 +616,7 @@ START_TEST(test_crash_between_commit_and_reply)
 	ck_assert_int_eq(dossier_send("ht", &req, "crash-key-0000000001", a,
 	    &reply), CONN_OK);
 	ck_assert(reply->dossier_submit_reply->replayed);
-	ck_assert_str_eq(reply->dossier_submit_reply->state, "awaiting_review");
+	ck_assert_str_eq(reply->dossier_submit_reply->state, "validating");
 
 	text = dossier_cli_text("ht", "--json", "dossier", "history", id);
 	for (at = text; (at = strstr(at, "\"action\":\"submit\"")) != NULL; at++)
@@ -811,6 +981,85 @@ START_TEST(test_dossier_follows_its_school)
 }
 END_TEST
 
+/*
+ * A submission that breaks several rules comes back with each, in
+ * Vietnamese, through `dossier show`; fixed and submitted again, its new
+ * check replaces the old findings and it goes on to its reviewer.
+ */
+START_TEST(test_validation_findings)
+{
+	struct harness_output	 out;
+	struct harness_json	*j;
+	char			 id[24], *text;
+	const char		*sql;
+	static const char *const codes[] = {
+		"\"code\":\"pdf_unreadable\"", "\"code\":\"quorum\"",
+		"\"code\":\"not_registered\"", "\"code\":\"pending_matter\"",
+	};
+
+	dossier_start("2024-05-20", NULL);
+	snprintf(id, sizeof id, "%llu", (unsigned long long)dossier_new("ht"));
+	dossier_attach_all("ht", id);
+	/* A PDF cut short: it says %PDF, but it does not open. */
+	harness_write(h, "cut.pdf", "%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pa");
+	j = dossier_cli_json("ht", "dossier", "attach", id, "--document",
+	    "TO_TRINH", "--pdf", harness_path(h, "cut.pdf"), NULL);
+	harness_json_free(&j);
+	/* Registered, but under investigation since March. */
+	j = dossier_cli_json("ht", "dossier", "nominate", id, "--person",
+	    "Q1-DTH-003", "--title", "LDTT", NULL);
+	harness_json_free(&j);
+	sql = "INSERT INTO pending_matters (person_id, kind, opened_on, note)"
+	    " SELECT id, 'investigation', '2024-03-01', 'đơn thư' FROM people"
+	    " WHERE code = 'Q1-DTH-003'";
+	ck_assert_int_eq(harness_run(h, &out, "/usr/bin/psql", dossier_db,
+	    "-qc", sql, NULL), 0);
+	harness_output_clear(&out);
+	/* Never registered. */
+	j = dossier_cli_json("ht", "dossier", "nominate", id, "--person",
+	    "Q1-DTH-004", "--title", "LDTT", NULL);
+	harness_json_free(&j);
+	/* Five of nine: short of two thirds. */
+	j = dossier_cli_json("ht", "dossier", "meeting", id, "--members", "9",
+	    "--present", "5", "--date", "2024-05-17", NULL);
+	harness_json_free(&j);
+
+	text = dossier_cli_text("ht", "--json", "dossier", "submit", id);
+	ck_assert_msg(strstr(text, "\"state\":\"needs_fixes\"") != NULL, "%s",
+	    text);
+	free(text);
+	text = dossier_cli_text("ht", "--json", "dossier", "show", id);
+	for (size_t i = 0; i < sizeof codes / sizeof codes[0]; i++)
+		ck_assert_msg(strstr(text, codes[i]) != NULL, "no %s in\n%s",
+		    codes[i], text);
+	ck_assert_msg(strstr(text, "Q1-DTH-004") != NULL &&
+	    strstr(text, "chưa đăng ký") != NULL, "%s", text);
+	free(text);
+
+	/* Fixed: a sound PDF, the whole council, only the registered one. */
+	j = dossier_cli_json("ht", "dossier", "attach", id, "--document",
+	    "TO_TRINH", "--pdf", dossier_file("to-trinh-moi.pdf", "bản mới"),
+	    NULL);
+	harness_json_free(&j);
+	j = dossier_cli_json("ht", "dossier", "meeting", id, "--members", "9",
+	    "--present", "8", "--date", "2024-05-17", NULL);
+	harness_json_free(&j);
+	j = dossier_cli_json("ht", "dossier", "nominate", id, "--person",
+	    "Q1-DTH-004", "--title", "LDTT", "--remove", NULL);
+	harness_json_free(&j);
+	j = dossier_cli_json("ht", "dossier", "nominate", id, "--person",
+	    "Q1-DTH-003", "--title", "LDTT", "--remove", NULL);
+	harness_json_free(&j);
+	j = dossier_cli_json("ht", "dossier", "nominate", id, "--person",
+	    "Q1-DTH-002", "--title", "LDTT", NULL);
+	harness_json_free(&j);
+	text = dossier_cli_text("ht", "--json", "dossier", "submit", id);
+	ck_assert_msg(strstr(text, "\"state\":\"awaiting_review\"") != NULL &&
+	    strstr(text, "\"code\"") == NULL, "%s", text);
+	free(text);
+}
+END_TEST
+
 static Suite *
 dossier_suite(void)
 {
@@ -821,6 +1070,7 @@ dossier_suite(void)
 	tcase_add_checked_fixture(tc, NULL, dossier_teardown);
 	tcase_set_timeout(tc, 600);
 	tcase_add_test(tc, test_year_end_up_the_chain);
+	tcase_add_test(tc, test_validation_findings);
 	tcase_add_test(tc, test_retry_creates_one_dossier);
 	tcase_add_test(tc, test_crash_between_commit_and_reply);
 	tcase_add_test(tc, test_bad_input_changes_nothing);

@@ -1,0 +1,256 @@
+/*
+ * job_hooks.c - the server's side of the kinds that need it; see
+ * job_hooks.h. One line per kind in job_hooks_table; each kind's prepare
+ * and effect below it.
+ *
+ * validate:     the row holds the dossier's id (text); the worker gets a
+ *               ValidateJob (db_validation.c); its ValidateResult becomes
+ *               {"findings": [...]} for job_effect_validate.
+ * inspect_file: the row holds the file's SHA-256 (32 bytes); the worker gets
+ *               an InspectFileJob with the bytes; its InspectFileResult
+ *               becomes {format, pages, encrypted, problem, detail} for
+ *               job_effect_inspect_file.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arena.h"
+#include "date.h"
+#include "db_files.h"
+#include "db_jobs.h"
+#include "db_validation.h"
+#include "job_hooks.h"
+#include "jsonw.h"
+#include "server.h"
+#include "server_config.h"
+#include "wire.h"
+#include "worker.pb-c.h"
+#include "xmalloc.h"
+
+/* A validation's input: a few hundred nominees with their histories. */
+#define JOB_HOOKS_VALIDATE_ARENA	(16 * 1024 * 1024)
+/* An effect's JSON: a thousand findings of a few hundred bytes. */
+#define JOB_HOOKS_EFFECT_MAX		(4 * 1024 * 1024)
+
+/* A prepare in flight: its callback and the memory its payload lives in. */
+struct job_hooks_call {
+	job_prepared_cb	*cb;
+	void		*arg;
+	struct arena	*arena;
+	char		 sha256[65];
+};
+
+static struct job_hooks_call *
+job_hooks_call_new(job_prepared_cb *cb, void *arg)
+{
+	struct job_hooks_call	*call = xcalloc(1, sizeof *call);
+
+	call->cb = cb;
+	call->arg = arg;
+	return call;
+}
+
+static void
+job_hooks_call_free(struct job_hooks_call *call)
+{
+	arena_free(&call->arena);
+	free(call);
+}
+
+/* Packs `msg` and hands it over; the call is done. */
+static void
+job_hooks_send(struct job_hooks_call *call, const ProtobufCMessage *msg)
+{
+	size_t	 len;
+	void	*buf;
+
+	len = protobuf_c_message_get_packed_size(msg);
+	buf = xmalloc(len > 0 ? len : 1);
+	protobuf_c_message_pack(msg, buf);
+	call->cb(call->arg, buf, len, NULL, false);
+	free(buf);
+	job_hooks_call_free(call);
+}
+
+/* ---- validate ---- */
+
+static void
+job_hooks_validation_read(void *arg, Tdkt__ValidateJob *job,
+    const char *error)
+{
+	struct job_hooks_call	*call = arg;
+
+	if (job == NULL) {
+		call->cb(call->arg, NULL, 0, error != NULL ? error :
+		    "the dossier no longer exists", error == NULL);
+		job_hooks_call_free(call);
+		return;
+	}
+	job->today = date_today_vn();
+	job_hooks_send(call, &job->base);
+}
+
+static void
+job_hooks_validate_prepare(struct server *s, const struct db_job_lease *lease,
+    job_prepared_cb *cb, void *arg)
+{
+	struct job_hooks_call	*call = job_hooks_call_new(cb, arg);
+	char			 text[24];
+	uint64_t		 id;
+
+	snprintf(text, sizeof text, "%.*s", (int)(lease->len < sizeof text ?
+	    lease->len : sizeof text - 1), (const char *)lease->payload);
+	id = strtoull(text, NULL, 10);
+	call->arena = arena_new(JOB_HOOKS_VALIDATE_ARENA);
+	db_validation_input(s->db, call->arena, id, job_hooks_validation_read,
+	    call);
+}
+
+static char *
+job_hooks_validate_effect(const void *result, size_t len, char **error)
+{
+	struct arena		*a = arena_new(len * 4 + 4096);
+	Tdkt__ValidateResult	*r;
+	struct wire_error	 err;
+	struct jsonw		 w;
+	const char		*json;
+	char			*out = NULL;
+
+	r = (Tdkt__ValidateResult *)wire_unpack(a,
+	    &tdkt__validate_result__descriptor, result, len, len, &err);
+	if (r == NULL) {
+		*error = xasprintf("an unreadable validation result: %s",
+		    err.detail);
+		arena_free(&a);
+		return NULL;
+	}
+	jsonw_init(&w, JOB_HOOKS_EFFECT_MAX);
+	jsonw_object_begin(&w);
+	jsonw_key(&w, "findings");
+	jsonw_array_begin(&w);
+	for (size_t i = 0; i < r->n_findings; i++) {
+		const Tdkt__Finding	*f = r->findings[i];
+
+		jsonw_object_begin(&w);
+		jsonw_key(&w, "code");
+		jsonw_string(&w, f->code);
+		/* Anything but a warning blocks: a worker cannot wave through. */
+		jsonw_key(&w, "severity");
+		jsonw_string(&w, strcmp(f->severity, "warning") == 0 ?
+		    "warning" : "error");
+		jsonw_key(&w, "subject");
+		jsonw_string(&w, f->subject);
+		jsonw_key(&w, "message_vi");
+		jsonw_string(&w, f->message_vi);
+		jsonw_key(&w, "detail");
+		jsonw_string(&w, f->detail);
+		jsonw_object_end(&w);
+	}
+	jsonw_array_end(&w);
+	jsonw_object_end(&w);
+	if ((json = jsonw_finish(&w, NULL)) != NULL)
+		out = xstrdup(json);
+	else
+		*error = xstrdup("the validation result is too large");
+	jsonw_clear(&w);
+	arena_free(&a);
+	return out;
+}
+
+/* ---- inspect_file ---- */
+
+static void
+job_hooks_file_read(void *arg, const void *content, size_t len,
+    const char *error)
+{
+	struct job_hooks_call	*call = arg;
+	Tdkt__InspectFileJob	 job = TDKT__INSPECT_FILE_JOB__INIT;
+
+	if (content == NULL) {
+		call->cb(call->arg, NULL, 0, error != NULL ? error :
+		    "the file no longer exists", error == NULL);
+		job_hooks_call_free(call);
+		return;
+	}
+	job.sha256 = call->sha256;
+	job.content.data = (uint8_t *)content;
+	job.content.len = len;
+	job_hooks_send(call, &job.base);
+}
+
+static void
+job_hooks_inspect_prepare(struct server *s, const struct db_job_lease *lease,
+    job_prepared_cb *cb, void *arg)
+{
+	static const char	 hex[] = "0123456789abcdef";
+	struct job_hooks_call	*call = job_hooks_call_new(cb, arg);
+	const unsigned char	*sha = lease->payload;
+
+	if (lease->len != 32) {
+		cb(arg, NULL, 0, "an inspect_file job holds no SHA-256", true);
+		job_hooks_call_free(call);
+		return;
+	}
+	for (size_t i = 0; i < 32; i++) {
+		call->sha256[2 * i] = hex[sha[i] >> 4];
+		call->sha256[2 * i + 1] = hex[sha[i] & 0xf];
+	}
+	db_file_content(s->db, sha, job_hooks_file_read, call);
+}
+
+static char *
+job_hooks_inspect_effect(const void *result, size_t len, char **error)
+{
+	struct arena		*a = arena_new(len * 4 + 4096);
+	Tdkt__InspectFileResult	*r;
+	struct wire_error	 err;
+	struct jsonw		 w;
+	const char		*json;
+	char			*out = NULL;
+
+	r = (Tdkt__InspectFileResult *)wire_unpack(a,
+	    &tdkt__inspect_file_result__descriptor, result, len, len, &err);
+	if (r == NULL) {
+		*error = xasprintf("an unreadable inspection: %s", err.detail);
+		arena_free(&a);
+		return NULL;
+	}
+	jsonw_init(&w, JOB_HOOKS_EFFECT_MAX);
+	jsonw_object_begin(&w);
+	jsonw_key(&w, "format");
+	jsonw_string(&w, r->format);
+	jsonw_key(&w, "pages");
+	jsonw_uint(&w, r->pages);
+	jsonw_key(&w, "encrypted");
+	jsonw_bool(&w, r->encrypted);
+	jsonw_key(&w, "problem");
+	jsonw_string(&w, r->problem);
+	jsonw_key(&w, "detail");
+	jsonw_string(&w, r->detail);
+	jsonw_object_end(&w);
+	if ((json = jsonw_finish(&w, NULL)) != NULL)
+		out = xstrdup(json);
+	else
+		*error = xstrdup("the inspection is too large");
+	jsonw_clear(&w);
+	arena_free(&a);
+	return out;
+}
+
+static const struct job_hooks job_hooks_table[] = {
+	{ "validate", job_hooks_validate_prepare, job_hooks_validate_effect },
+	{ "inspect_file", job_hooks_inspect_prepare, job_hooks_inspect_effect },
+};
+
+const struct job_hooks *
+job_hooks_find(const char *kind)
+{
+	for (size_t i = 0; i < sizeof job_hooks_table /
+	    sizeof job_hooks_table[0]; i++) {
+		if (strcmp(job_hooks_table[i].kind, kind) == 0)
+			return &job_hooks_table[i];
+	}
+	return NULL;
+}
