@@ -74,6 +74,21 @@ job_hooks_send(struct job_hooks_call *call, const ProtobufCMessage *msg)
 	job_hooks_call_free(call);
 }
 
+/* The effect's JSON from `w`, or NULL with *error; clears `w`. */
+static char *
+job_hooks_json(struct jsonw *w, const char *what, char **error)
+{
+	const char	*json = jsonw_finish(w, NULL);
+	char		*out = NULL;
+
+	if (json != NULL)
+		out = xstrdup(json);
+	else
+		*error = xasprintf("%s is too large", what);
+	jsonw_clear(w);
+	return out;
+}
+
 /* ---- validate ---- */
 
 static void
@@ -115,8 +130,7 @@ job_hooks_validate_effect(const void *result, size_t len, char **error)
 	Tdkt__ValidateResult	*r;
 	struct wire_error	 err;
 	struct jsonw		 w;
-	const char		*json;
-	char			*out = NULL;
+	char			*out;
 
 	r = (Tdkt__ValidateResult *)wire_unpack(a,
 	    &tdkt__validate_result__descriptor, result, len, len, &err);
@@ -150,11 +164,7 @@ job_hooks_validate_effect(const void *result, size_t len, char **error)
 	}
 	jsonw_array_end(&w);
 	jsonw_object_end(&w);
-	if ((json = jsonw_finish(&w, NULL)) != NULL)
-		out = xstrdup(json);
-	else
-		*error = xstrdup("the validation result is too large");
-	jsonw_clear(&w);
+	out = job_hooks_json(&w, "the validation result", error);
 	arena_free(&a);
 	return out;
 }
@@ -207,8 +217,7 @@ job_hooks_inspect_effect(const void *result, size_t len, char **error)
 	Tdkt__InspectFileResult	*r;
 	struct wire_error	 err;
 	struct jsonw		 w;
-	const char		*json;
-	char			*out = NULL;
+	char			*out;
 
 	r = (Tdkt__InspectFileResult *)wire_unpack(a,
 	    &tdkt__inspect_file_result__descriptor, result, len, len, &err);
@@ -230,11 +239,7 @@ job_hooks_inspect_effect(const void *result, size_t len, char **error)
 	jsonw_key(&w, "detail");
 	jsonw_string(&w, r->detail);
 	jsonw_object_end(&w);
-	if ((json = jsonw_finish(&w, NULL)) != NULL)
-		out = xstrdup(json);
-	else
-		*error = xstrdup("the inspection is too large");
-	jsonw_clear(&w);
+	out = job_hooks_json(&w, "the inspection", error);
 	arena_free(&a);
 	return out;
 }

@@ -11,26 +11,15 @@
 
 #include <check.h>
 
+#include "testutil.h"
 #include "job_names.h"
 
 /* Migration 0007, read once per test. */
 static char *
 names_migration(void)
 {
-	const char	*path = TDKT_SOURCE_DIR "/server/migrations/0007_jobs.sql";
-	FILE		*fp = fopen(path, "r");
-	char		*text;
-	long		 len;
-
-	ck_assert_msg(fp != NULL, "cannot open %s", path);
-	fseek(fp, 0, SEEK_END);
-	len = ftell(fp);
-	rewind(fp);
-	text = malloc((size_t)len + 1);
-	ck_assert_uint_eq(fread(text, 1, (size_t)len, fp), (size_t)len);
-	text[len] = '\0';
-	fclose(fp);
-	return text;
+	return testutil_read_source(TDKT_SOURCE_DIR,
+	    "server/migrations/0007_jobs.sql");
 }
 
 /*

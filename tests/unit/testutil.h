@@ -12,4 +12,11 @@
  */
 const char	*testutil_errors_text(char *const *items, size_t n);
 
+/*
+ * Reads a whole file of the source tree (`rel` under TDKT_SOURCE_DIR, given
+ * by the caller) into a NUL-terminated string (caller frees); fails the
+ * test if it cannot.
+ */
+char		*testutil_read_source(const char *source_dir, const char *rel);
+
 #endif
