@@ -206,7 +206,8 @@ dossier_meeting(struct cmd_ctx *ctx, int argc, char **argv)
 /*
  * Waits while the workers check dossier `id` (submitted, validating) and
  * fills `*act` with where it then stands and what the check found, from a
- * DossierShowReply in `a`. Returns EXIT_OK, or an error code (the server's
+ * DossierShowReply in `a` (emptied before each look, so a long wait holds
+ * only the last). Returns EXIT_OK, or an error code (the server's
  * answer, printed) or EXIT_PENDING when the check outlasts wait_s.
  */
 static int
@@ -226,6 +227,7 @@ dossier_wait_checked(struct cmd_ctx *ctx, uint64_t id, uint32_t wait_s,
 	req.body_case = TDKT__CLIENT_ENVELOPE__BODY_DOSSIER_SHOW_REQUEST;
 	req.dossier_show_request = &show;
 	for (;;) {
+		arena_reset(a);
 		if ((rc = cmds_call(ctx, &req,
 		    TDKT__CLIENT_ENVELOPE__BODY_DOSSIER_SHOW_REPLY, a,
 		    &reply)) != EXIT_OK)
@@ -271,7 +273,7 @@ dossier_submit(struct cmd_ctx *ctx, int argc, char **argv)
 	Tdkt__DossierActReply		 checked =
 					    TDKT__DOSSIER_ACT_REPLY__INIT;
 	const Tdkt__DossierActReply	*r;
-	struct arena			*a;
+	struct arena			*a, *polls = NULL;
 	char				*headline;
 	uint32_t			 wait_s = DOSSIER_SUBMIT_WAIT_S;
 	int				 ch, rc;
@@ -309,7 +311,8 @@ dossier_submit(struct cmd_ctx *ctx, int argc, char **argv)
 	if (rc == EXIT_OK && wait_s > 0 && (strcmp(r->state, "submitted") == 0 ||
 	    strcmp(r->state, "validating") == 0)) {
 		checked.replayed = r->replayed;
-		if ((rc = dossier_wait_checked(ctx, r->dossier_id, wait_s, a,
+		polls = arena_new(CMD_DOSSIER_ARENA);
+		if ((rc = dossier_wait_checked(ctx, r->dossier_id, wait_s, polls,
 		    &checked)) == EXIT_OK)
 			r = &checked;
 	}
@@ -320,6 +323,7 @@ dossier_submit(struct cmd_ctx *ctx, int argc, char **argv)
 		dossier_output_act(ctx->json, r, headline);
 		free(headline);
 	}
+	arena_free(&polls);
 	arena_free(&a);
 	return rc;
 }

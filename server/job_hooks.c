@@ -5,11 +5,13 @@
  *
  * validate:     the row holds the dossier's id (text); the worker gets a
  *               ValidateJob (db_validation.c); its ValidateResult becomes
- *               {"findings": [...]} for job_effect_validate.
+ *               {"dossier_id", "version", "findings": [...]} for
+ *               job_effect_validate.
  * inspect_file: the row holds the file's SHA-256 (32 bytes); the worker gets
  *               an InspectFileJob with the bytes; its InspectFileResult
  *               becomes {format, pages, encrypted, problem, detail} for
- *               job_effect_inspect_file.
+ *               job_effect_inspect_file, except a sha256_mismatch, which is
+ *               about the transfer, not the file: a failed attempt.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -142,6 +144,10 @@ job_hooks_validate_effect(const void *result, size_t len, char **error)
 	}
 	jsonw_init(&w, JOB_HOOKS_EFFECT_MAX);
 	jsonw_object_begin(&w);
+	jsonw_key(&w, "dossier_id");
+	jsonw_uint(&w, r->dossier_id);
+	jsonw_key(&w, "version");
+	jsonw_uint(&w, r->version);
 	jsonw_key(&w, "findings");
 	jsonw_array_begin(&w);
 	for (size_t i = 0; i < r->n_findings; i++) {
@@ -223,6 +229,13 @@ job_hooks_inspect_effect(const void *result, size_t len, char **error)
 	    &tdkt__inspect_file_result__descriptor, result, len, len, &err);
 	if (r == NULL) {
 		*error = xasprintf("an unreadable inspection: %s", err.detail);
+		arena_free(&a);
+		return NULL;
+	}
+	/* Bytes damaged on their way say nothing of the file: try again. */
+	if (strcmp(r->problem, "sha256_mismatch") == 0) {
+		*error = xstrdup("the file's bytes did not match their SHA-256 "
+		    "at the worker");
 		arena_free(&a);
 		return NULL;
 	}

@@ -74,6 +74,7 @@ struct lease {
 	struct lease	*next;
 	uint64_t	 job_id;
 	char		 token[JOB_QUEUE_TOKEN_MAX + 1];
+	char		 kind[33];	/* job_kinds.kind is at most 32 */
 	uint64_t	 session;
 	int64_t		 renew_until_ms;	/* the job's own time is up */
 };
@@ -333,12 +334,13 @@ job_queue_end_lease(struct job_queue *q, uint64_t job_id, const char *token,
 
 static void
 job_queue_add_lease(struct job_queue *q, uint64_t session, uint64_t job_id,
-    const char *token, uint32_t timeout_ms)
+    const char *token, const char *kind, uint32_t timeout_ms)
 {
 	struct lease	*l = xcalloc(1, sizeof *l);
 
 	l->job_id = job_id;
 	snprintf(l->token, sizeof l->token, "%s", token);
+	snprintf(l->kind, sizeof l->kind, "%s", kind);
 	l->session = session;
 	l->renew_until_ms = clock_monotonic_ms() + timeout_ms;
 	l->next = q->leases;
@@ -426,7 +428,7 @@ job_queue_send(struct job_queue *q, uint64_t session,
 		return;
 	}
 	job_queue_add_lease(q, session, lease->id, lease->lease_token,
-	    lease->timeout_ms);
+	    lease->kind, lease->timeout_ms);
 }
 
 static void
@@ -707,10 +709,9 @@ job_queue_flush(struct job_queue *q)
 }
 
 /*
- * What the result means for the database, for a kind with an effect (the
- * kind the worker names; job_complete() refuses a result of a kind that
- * needs an effect without one). A result that cannot be read turns into
- * a failed attempt.
+ * What the result means for the database, for a kind with an effect
+ * (job_complete() refuses a result of a kind that needs an effect without
+ * one). A result that cannot be read turns into a failed attempt.
  */
 static void
 job_queue_read_effect(struct result *r, const char *kind,
@@ -759,7 +760,9 @@ job_queue_on_result(struct job_queue *q, uint64_t session,
     const Tdkt__Result *in)
 {
 	struct result	*r;
+	struct lease	*l;
 	const char	*detail;
+	char		 kind[33];
 
 	(void)session;	/* the token is the proof, whichever connection */
 	if (!job_queue_lease_valid(in->job_id, in->lease_token) ||
@@ -792,6 +795,16 @@ job_queue_on_result(struct job_queue *q, uint64_t session,
 	r = xcalloc(1, sizeof *r);
 	r->job_id = in->job_id;
 	r->token = xstrdup(in->lease_token);
+	/*
+	 * The kind that says how to read the result is the lease's, as this
+	 * server gave it; the worker's word only when the lease is not in
+	 * memory (before a reconnected worker's adoption), where the effect
+	 * functions check what they are given.
+	 */
+	if ((l = job_queue_find_lease(q, in->job_id, in->lease_token)) != NULL)
+		snprintf(kind, sizeof kind, "%s", l->kind);
+	else
+		snprintf(kind, sizeof kind, "%s", in->kind);
 	/* Its worker is free again; the lease is renewed until it commits. */
 	job_queue_end_lease(q, in->job_id, in->lease_token, r->holder);
 	r->ok = in->ok;
@@ -801,7 +814,7 @@ job_queue_on_result(struct job_queue *q, uint64_t session,
 		r->len = in->payload.len;
 	}
 	if (in->ok)
-		job_queue_read_effect(r, in->kind, worker_name);
+		job_queue_read_effect(r, kind, worker_name);
 	if (!in->ok) {
 		detail = in->error != NULL && in->error->detail[0] != '\0' ?
 		    in->error->detail : "the job failed";
@@ -884,6 +897,7 @@ job_queue_adopted(void *arg, const struct db_job_lease *leases, size_t n,
 	for (size_t i = 0; i < adoption->n; i++) {
 		uint64_t	 id = adoption->ids[i];
 		const char	*token = adoption->tokens[i];
+		const char	*kind = "";
 		uint32_t	 timeout_ms = 0;
 
 		current = false;
@@ -892,6 +906,7 @@ job_queue_adopted(void *arg, const struct db_job_lease *leases, size_t n,
 			    strcmp(leases[k].lease_token, token) == 0) {
 				current = true;
 				timeout_ms = leases[k].timeout_ms;
+				kind = leases[k].kind;
 			}
 		}
 		l = job_queue_find_lease(q, id, token);
@@ -907,7 +922,8 @@ job_queue_adopted(void *arg, const struct db_job_lease *leases, size_t n,
 			continue;
 		if (!worker_pool_hold(q->server->pool, adoption->session))
 			continue;	/* it left again meanwhile */
-		job_queue_add_lease(q, adoption->session, id, token, timeout_ms);
+		job_queue_add_lease(q, adoption->session, id, token, kind,
+		    timeout_ms);
 	}
 	if (adoption->n > 0)
 		log_info("a reconnected worker keeps %u of the %zu jobs it runs",

@@ -5,7 +5,8 @@
  * dispatches the job (the dossier's documents and their inspections, its
  * nominees and their histories, the rulebook's parameters); this file only
  * unpacks it, runs validate_rules_run and packs the findings into a
- * ValidateResult. An empty result means the dossier passed. A payload that
+ * ValidateResult, naming the dossier and version it judged. No findings
+ * means the dossier passed. A payload that
  * is not a ValidateJob fails the job with INVALID_ARGUMENT.
  */
 #include <stdio.h>
@@ -67,6 +68,8 @@ job_validate_run(const struct job_input *in, struct job_output *out)
 	}
 	result.n_findings = found->n;
 	result.findings = ptrs;
+	result.dossier_id = job->dossier_id;
+	result.version = job->version;
 	out->len = protobuf_c_message_get_packed_size(&result.base);
 	out->payload = xmalloc(out->len + 1);	/* an empty result is 0 bytes */
 	protobuf_c_message_pack(&result.base, out->payload);

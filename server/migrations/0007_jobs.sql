@@ -293,7 +293,7 @@ BEGIN
 		ELSE run_at END
 	WHERE id = j.id;
 	IF v_state <> 'queued' THEN
-		PERFORM job_on_given_up(j);
+		PERFORM job_given_up(j);
 	END IF;
 	RETURN v_state;
 END $$;
@@ -315,6 +315,17 @@ END $$;
 CREATE FUNCTION job_on_given_up(j jobs) RETURNS void
 LANGUAGE plpgsql AS $$
 BEGIN
+END $$;
+
+-- Runs job_on_given_up in a subtransaction: whatever it trips over must
+-- not take down the completion, rescue or cancel that gave the job up.
+CREATE FUNCTION job_given_up(j jobs) RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+	PERFORM job_on_given_up(j);
+EXCEPTION WHEN OTHERS THEN
+	RAISE WARNING 'job %: its kind''s hook for a job given up failed: %',
+	    j.id, SQLERRM;
 END $$;
 
 -- Results of attempts, one per array position: applied only to a job
@@ -594,7 +605,7 @@ BEGIN
 	    lease_token = NULL, lease_expires = NULL, lease_holder = NULL
 	WHERE id = p_id;
 	IF j.state IN ('queued', 'running') THEN
-		PERFORM job_on_given_up(j);
+		PERFORM job_given_up(j);
 	END IF;
 	RETURN 'cancelled';
 END $$;

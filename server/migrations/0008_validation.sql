@@ -30,6 +30,10 @@ VALUES
 ALTER TABLE files ADD COLUMN inspection jsonb;
 ALTER TABLE files ADD COLUMN inspected_at timestamptz;
 
+-- Live inspections by file, for the two lookups below.
+CREATE INDEX jobs_live_inspections ON jobs (payload)
+	WHERE kind = 'inspect_file' AND state IN ('queued', 'running');
+
 -- Queues the inspection of a file unless one is queued or running. The
 -- job's payload is the file's SHA-256; the server sends the bytes.
 CREATE FUNCTION file_request_inspection(p_sha256 bytea) RETURNS void
@@ -54,12 +58,21 @@ SELECT file_request_inspection(sha256) FROM files WHERE inspection IS NULL;
 
 -- Queues the validation of a submitted or validating dossier, moving it to
 -- validating, unless a file it holds is still being inspected (then that
--- inspection's completion calls this again). A file whose inspection was
--- given up does not hold it back: the validation reports it.
-CREATE FUNCTION dossier_request_check(p_dossier bigint) RETURNS void
-LANGUAGE plpgsql AS $$
+-- inspection's completion calls this again). With `p_inspect`, on a
+-- submission, a file whose inspection was given up is inspected again
+-- (and waited for); otherwise it does not hold the dossier back: the
+-- validation reports it.
+--
+-- The dossier's uninspected files are locked first: an inspection that
+-- completes meanwhile either committed before (and the check below, a
+-- statement of its own, sees its result) or waits for this transaction
+-- (and then sees this dossier validating), so neither side can miss the
+-- other and leave the dossier waiting for nothing.
+CREATE FUNCTION dossier_request_check(p_dossier bigint, p_inspect boolean)
+RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
 	d	dossiers;
+	v_sha	bytea;
 BEGIN
 	SELECT * INTO d FROM dossiers WHERE id = p_dossier FOR UPDATE;
 	IF NOT FOUND OR d.state NOT IN ('submitted', 'validating') THEN
@@ -67,6 +80,18 @@ BEGIN
 	END IF;
 	IF d.state = 'submitted' THEN
 		PERFORM dossier_move(d.id, 'validate', NULL, '', d.step, '');
+	END IF;
+	PERFORM 1 FROM files f JOIN dossier_documents dd ON dd.sha256 = f.sha256
+	WHERE dd.dossier_id = d.id AND f.inspection IS NULL
+	ORDER BY f.sha256 FOR SHARE OF f;
+	IF p_inspect THEN
+		FOR v_sha IN SELECT DISTINCT f.sha256 FROM files f
+		    JOIN dossier_documents dd ON dd.sha256 = f.sha256
+		    WHERE dd.dossier_id = d.id AND f.inspection IS NULL
+		    ORDER BY f.sha256
+		LOOP
+			PERFORM file_request_inspection(v_sha);
+		END LOOP;
 	END IF;
 	IF EXISTS (SELECT 1 FROM dossier_documents dd
 	    JOIN files f ON f.sha256 = dd.sha256
@@ -76,9 +101,16 @@ BEGIN
 		RETURN;
 	END IF;
 	PERFORM job_enqueue('validate', convert_to(d.id::text, 'UTF8'),
-	    format('validate:%s:%s', d.id, (SELECT version FROM dossiers
-	    WHERE id = d.id)), NULL, d.id);
+	    dossier_check_key(d.id), NULL, d.id);
 END $$;
+
+-- The unique key of a dossier's validation at its current version: one
+-- check per submission, and the one whose findings count.
+CREATE FUNCTION dossier_check_key(p_dossier bigint) RETURNS text
+LANGUAGE sql STABLE AS $$
+	SELECT format('validate:%s:%s', id, version) FROM dossiers
+	WHERE id = p_dossier
+$$;
 
 -- Submits (or resubmits) a dossier: within its window, or an extension,
 -- unless a reviewer returned it; fixes its chain; asks the workers to
@@ -154,7 +186,7 @@ BEGIN
 	    CASE WHEN d.state = 'returned' THEN 'nộp lại sau khi bị trả lại'
 	    WHEN ext_until IS NOT NULL AND p_today > t.closes THEN format(
 	    'nộp trong thời gian gia hạn đến %s', ext_until) ELSE '' END);
-	PERFORM dossier_request_check(d.id);
+	PERFORM dossier_request_check(d.id, true);
 	RETURN ROW('ok', d.id, NULL, NULL)::dossier_result;
 END $$;
 
@@ -202,7 +234,7 @@ BEGIN
 	SELECT b.* INTO blk FROM blocks b JOIN block_members m
 	    ON m.block_id = b.id
 	WHERE b.rulebook_id = d.rulebook_id AND m.unit_id = d.unit_id
-	LIMIT 1;
+	ORDER BY b.code LIMIT 1;
 
 	RETURN QUERY SELECT 'job', d.id::text, d.version::text, d.type_code,
 	    t.name, d.purpose, u.code, u.name, coalesce(blk.code, ''),
@@ -319,6 +351,8 @@ BEGIN
 	WHERE p.unit_id = d.unit_id AND NOT a.campaign
 	  AND coalesce(a.achievement_to, a.decision_date) BETWEEN
 	      rb.period_from AND rb.period_to
+	  AND NOT EXISTS (SELECT 1 FROM nominees own
+	      WHERE own.id = a.nominee_id AND own.dossier_id = d.id)
 	GROUP BY a.title_code ORDER BY a.title_code;
 
 	-- The other units of the block proposing titles it limits per block.
@@ -332,7 +366,7 @@ BEGIN
 		    AND od.state NOT IN ('draft', 'needs_fixes', 'rejected')
 		JOIN units ou ON ou.id = od.unit_id
 		JOIN nominees n ON n.dossier_id = od.id
-		WHERE m.block_id = blk.id AND m.unit_id <> d.unit_id
+		WHERE m.block_id = blk.id AND n.awarded IS NOT FALSE
 		  AND n.title_code IN (SELECT x->>'code'
 		      FROM jsonb_array_elements(rb.content->'titles') x
 		      WHERE coalesce((x->>'per_block_max')::integer, 0) > 0)
@@ -340,21 +374,34 @@ BEGIN
 	END IF;
 END $$;
 
--- A validate job's findings ({"findings": [{code, severity, subject,
--- message_vi, detail}]}): they replace the dossier's, and the dossier
--- moves on, or back to the school. A dossier no longer waiting for a check
--- is left alone. (Its input was read when the job was dispatched, from a
--- dossier that cannot change while it is validated.)
+-- A validate job's findings ({"dossier_id", "version", "findings":
+-- [{code, severity, subject, message_vi, detail}]}): they replace the
+-- dossier's, and the dossier moves on, or back to the school. Only the job
+-- of the dossier's current round counts (its unique key names the
+-- version), and its result must say which dossier and version it judged:
+-- a result that does not is refused, and the attempt fails. (The input was
+-- read when the job was dispatched, from a dossier that cannot change while
+-- it is validated.)
 CREATE FUNCTION job_effect_validate(p_job bigint, p_effect jsonb)
 RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
 	d	dossiers;
 	errors	integer;
 BEGIN
+	IF jsonb_typeof(p_effect->'findings') IS DISTINCT FROM 'array' THEN
+		RAISE EXCEPTION 'a validation result without its findings';
+	END IF;
 	SELECT x.* INTO d FROM dossiers x JOIN jobs j ON j.dossier_id = x.id
-	WHERE j.id = p_job FOR UPDATE OF x;
+	WHERE j.id = p_job AND j.unique_key = dossier_check_key(x.id)
+	FOR UPDATE OF x;
 	IF NOT FOUND OR d.state <> 'validating' THEN
-		RETURN;
+		RETURN;	/* an earlier round's job, retried: it judged old content */
+	END IF;
+	IF (p_effect->>'dossier_id')::bigint IS DISTINCT FROM d.id OR
+	    (p_effect->>'version')::integer IS DISTINCT FROM d.version THEN
+		RAISE EXCEPTION 'a validation result about dossier %, version %, '
+		    'for dossier %, version %', p_effect->>'dossier_id',
+		    p_effect->>'version', d.id, d.version;
 	END IF;
 	DELETE FROM dossier_findings WHERE dossier_id = d.id;
 	INSERT INTO dossier_findings (dossier_id, seq, code, severity, subject,
@@ -384,6 +431,9 @@ DECLARE
 	v_sha	bytea;
 	v_id	bigint;
 BEGIN
+	IF jsonb_typeof(p_effect->'format') IS DISTINCT FROM 'string' THEN
+		RAISE EXCEPTION 'an inspection without the file''s format';
+	END IF;
 	SELECT payload INTO v_sha FROM jobs WHERE id = p_job;
 	UPDATE files SET inspection = p_effect, inspected_at = now()
 	WHERE sha256 = v_sha;
@@ -392,7 +442,7 @@ BEGIN
 	    WHERE dd.sha256 = v_sha AND x.state = 'validating'
 	    ORDER BY dd.dossier_id
 	LOOP
-		PERFORM dossier_request_check(v_id);
+		PERFORM dossier_request_check(v_id, false);
 	END LOOP;
 END $$;
 
@@ -437,13 +487,15 @@ BEGIN
 		PERFORM dossier_move(d.id, 'check_failed', NULL, '', d.step,
 		    'không kiểm tra được');
 	ELSIF j.kind = 'inspect_file' THEN
+		/* As job_effect_inspect_file: against dossier_request_check. */
+		PERFORM 1 FROM files WHERE sha256 = j.payload FOR UPDATE;
 		FOR v_id IN SELECT DISTINCT dd.dossier_id
 		    FROM dossier_documents dd JOIN dossiers x
 			ON x.id = dd.dossier_id
 		    WHERE dd.sha256 = j.payload AND x.state = 'validating'
 		    ORDER BY dd.dossier_id
 		LOOP
-			PERFORM dossier_request_check(v_id);
+			PERFORM dossier_request_check(v_id, false);
 		END LOOP;
 	END IF;
 END $$;
