@@ -35,6 +35,9 @@ test: build-test
 
 bench: build
 	./bench/ping.sh $(BUILD)
+	./bench/hierarchy.sh $(BUILD)
+	./bench/files.sh $(BUILD)
+	./bench/jobs.sh $(BUILD)
 
 clean:
 	rm -rf $(BUILD) $(TEST_BUILD)
