@@ -1336,11 +1336,20 @@ START_TEST(test_job_round_trip)
 	ck_assert_str_eq(result->findings[1]->severity, "warning");
 	free(out.payload);
 
-	/* A valid dossier: an empty result. */
-	payload = wire_pack(ta, &test_base()->base, &len);
+	/* A valid dossier: no findings, and which round it judged. */
+	job = test_base();
+	job->dossier_id = 42;
+	job->version = 7;
+	payload = wire_pack(ta, &job->base, &len);
 	run_job(payload, len, &out);
 	ck_assert(out.ok);
-	ck_assert_uint_eq(out.len, 0);
+	result = (Tdkt__ValidateResult *)wire_unpack(ta,
+	    &tdkt__validate_result__descriptor, out.payload, out.len, out.len,
+	    &err);
+	ck_assert_ptr_nonnull(result);
+	ck_assert_uint_eq(result->n_findings, 0);
+	ck_assert_uint_eq(result->dossier_id, 42);
+	ck_assert_uint_eq(result->version, 7);
 	free(out.payload);
 }
 END_TEST
