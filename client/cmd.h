@@ -92,5 +92,7 @@ extern const struct cmd_entry	cmd_review_entry;
 extern const struct cmd_entry	cmd_queue_entry;
 extern const struct cmd_entry	cmd_decide_entry;
 extern const struct cmd_entry	cmd_extension_entry;
+extern const struct cmd_entry	cmd_inbox_entry;
+extern const struct cmd_entry	cmd_watch_entry;
 
 #endif

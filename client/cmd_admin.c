@@ -4,7 +4,8 @@
  * of its sub-commands and `admin workers`: the workers connected to the
  * server (kinds, credit, jobs in flight and done, when last heard from) and
  * the jobs waiting for one. The job queue itself (`admin jobs`, `admin job
- * show|retry|cancel`) is in cmd_admin_jobs.c.
+ * show|retry|cancel`) is in cmd_admin_jobs.c, running the reminder planner
+ * now (`admin remind`) in cmd_admin_remind.c.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -120,6 +121,7 @@ static const struct {
 	{ "workers", admin_workers },
 	{ "jobs", cmd_admin_jobs_exec },
 	{ "job", cmd_admin_job_exec },
+	{ "remind", cmd_admin_remind_exec },
 };
 
 static int
@@ -133,7 +135,8 @@ admin_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	}
 	if (sub[0] == '\0')
 		return cmd_args_usage_error(&cmd_admin_entry,
-		    "admin cần một lệnh con: workers, jobs hoặc job");
+		    "admin cần một lệnh con: workers, jobs, job hoặc "
+		    "remind");
 	return cmd_args_usage_error(&cmd_admin_entry,
 	    "admin không có lệnh con \"%s\"", sub);
 }
@@ -143,8 +146,10 @@ const struct cmd_entry cmd_admin_entry = {
 	.args = "workers\n"
 	    "       tdkt admin jobs [--state TRẠNG_THÁI] [--kind LOẠI] "
 	    "[--limit N]\n"
-	    "       tdkt admin job show|retry|cancel MÃ_VIỆC",
-	.summary = "Vận hành hệ thống: các tiến trình xử lý và hàng đợi việc",
+	    "       tdkt admin job show|retry|cancel MÃ_VIỆC\n"
+	    "       tdkt admin remind",
+	.summary = "Vận hành hệ thống: tiến trình xử lý, hàng đợi việc, nhắc "
+	    "hạn",
 	.help =
 	    "Dành cho quản trị viên hệ thống.\n"
 	    "\n"
@@ -177,6 +182,12 @@ const struct cmd_entry cmd_admin_entry = {
 	    "  job cancel   huỷ hẳn một việc chưa xong; nếu việc đang chạy, "
 	    "kết quả đến sau\n"
 	    "               sẽ không được dùng\n"
+	    "  remind       lập lịch nhắc hạn ngay, không chờ đến lượt theo "
+	    "lịch: xếp hàng\n"
+	    "               gửi các thông báo nhắc hạn và báo quá hạn đã đến "
+	    "lúc gửi; in số\n"
+	    "               thông báo đã xếp hàng, hoặc máy chủ nào đang giữ "
+	    "lượt lập lịch\n"
 	    "\n"
 	    "Trạng thái (--state): queued (đang chờ), running (đang chạy), "
 	    "done (đã xong),\n"
@@ -188,8 +199,9 @@ const struct cmd_entry cmd_admin_entry = {
 	    "\n"
 	    "Với --json (đặt trước hoặc sau lệnh con): workers in mỗi tiến "
 	    "trình một đối\n"
-	    "tượng JSON trên một dòng; jobs, job show, retry và cancel in một "
-	    "đối tượng;\n"
+	    "tượng JSON trên một dòng; jobs, job show, retry, cancel và remind "
+	    "in một đối\n"
+	    "tượng (remind: planned, reminders, escalations, now_ms, holder);\n"
 	    "trạng thái là mã tiếng Anh ở trên, kết quả mỗi lần chạy (outcome) "
 	    "là done,\n"
 	    "failed, lost, expired, handed_back, unsent hoặc cancelled (\"\": "

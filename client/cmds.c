@@ -33,6 +33,8 @@ static const struct cmd_entry *const cmds_table[] = {
 	&cmd_queue_entry,
 	&cmd_decide_entry,
 	&cmd_extension_entry,
+	&cmd_inbox_entry,
+	&cmd_watch_entry,
 };
 
 /* Longer than the server accepts (256 bytes), so it can say so itself. */

@@ -27,6 +27,7 @@ struct conn {
 	void			*zctx;
 	void			*sock;		/* DEALER; NULL until used */
 	uint64_t		 next_request_id;
+	int			 interrupt_fd;	/* -1: none */
 };
 
 static uint64_t
@@ -53,6 +54,7 @@ conn_new(const struct conn_options *opts)
 	c->opts.server_public_key = c->server_public_key;
 	/* Random start: ids from two runs of the CLI never collide. */
 	c->next_request_id = (conn_random64() >> 1) | 1;
+	c->interrupt_fd = -1;
 	if ((c->zctx = zmq_ctx_new()) == NULL)
 		fatalx("could not create a ZeroMQ context: %s", zmq_strerror(errno));
 	return c;
@@ -119,14 +121,18 @@ conn_open_socket(struct conn *c, const char **cause)
 
 /*
  * Waits until `deadline` for the answer to `request_id`. Returns 1 with
- * *reply set, 0 on timeout, -1 for an unreadable answer.
+ * *reply set, 0 on timeout, -1 for an unreadable answer, -2 when the
+ * interrupt fd became readable.
  */
 static int
 conn_wait(struct conn *c, uint64_t request_id, int64_t deadline,
     struct arena *a, Tdkt__ClientEnvelope **reply, const char **cause)
 {
 	for (;;) {
-		zmq_pollitem_t		item = { c->sock, 0, ZMQ_POLLIN, 0 };
+		zmq_pollitem_t		items[2] = {
+			{ c->sock, 0, ZMQ_POLLIN, 0 },
+			{ NULL, c->interrupt_fd, ZMQ_POLLIN, 0 }
+		};
 		int64_t			left = deadline - clock_monotonic_ms();
 		struct sock_message	m;
 		struct wire_error	err;
@@ -134,13 +140,18 @@ conn_wait(struct conn *c, uint64_t request_id, int64_t deadline,
 
 		if (left <= 0)
 			return 0;
-		if (zmq_poll(&item, 1, (long)left) < 0) {
+		if (zmq_poll(items, c->interrupt_fd >= 0 ? 2 : 1,
+		    (long)left) < 0) {
 			if (errno == EINTR)
 				continue;
 			*cause = "could not wait for the answer";
 			return -1;
 		}
-		if (!(item.revents & ZMQ_POLLIN))
+		if (c->interrupt_fd >= 0 && (items[1].revents & ZMQ_POLLIN)) {
+			*cause = "interrupted";
+			return -2;
+		}
+		if (!(items[0].revents & ZMQ_POLLIN))
 			continue;
 		if (sock_recv_message(c->sock, &m) < 0)
 			continue;
@@ -190,6 +201,8 @@ conn_call(struct conn *c, Tdkt__ClientEnvelope *req, struct arena *a,
 		}
 		rc = conn_wait(c, req->request_id,
 		    clock_monotonic_ms() + c->opts.timeout_ms, a, reply, cause);
+		if (rc == -2)
+			return CONN_INTERRUPTED;
 		if (rc < 0)
 			return CONN_BAD_REPLY;
 		if (rc == 1)
@@ -200,6 +213,12 @@ conn_call(struct conn *c, Tdkt__ClientEnvelope *req, struct arena *a,
 	}
 	*cause = "no answer from the server";
 	return CONN_UNREACHABLE;
+}
+
+void
+conn_set_interrupt_fd(struct conn *c, int fd)
+{
+	c->interrupt_fd = fd;
 }
 
 void

@@ -30,7 +30,8 @@ enum conn_status {
 	CONN_OK,		/* *reply holds the answer */
 	CONN_SERVER_ERROR,	/* *reply holds an Error body */
 	CONN_UNREACHABLE,	/* no answer after every attempt */
-	CONN_BAD_REPLY		/* an answer we cannot read */
+	CONN_BAD_REPLY,		/* an answer we cannot read */
+	CONN_INTERRUPTED	/* the interrupt fd became readable first */
 };
 
 struct conn;
@@ -43,12 +44,21 @@ void			 conn_free(struct conn **);
 /*
  * Sends `req` (its version and request_id are set here) and waits for the
  * answer, which is unpacked into `a` and stored in *reply (owned by `a`).
- * With CONN_UNREACHABLE or CONN_BAD_REPLY, *reply is NULL and *cause says
- * why (static, English).
+ * With CONN_UNREACHABLE, CONN_BAD_REPLY or CONN_INTERRUPTED, *reply is NULL
+ * and *cause says why (static, English).
  */
 enum conn_status	 conn_call(struct conn *, Tdkt__ClientEnvelope *req,
 			    struct arena *a, Tdkt__ClientEnvelope **reply,
 			    const char **cause);
+
+/*
+ * Makes every later call also watch `fd` (-1: none) while it waits for an
+ * answer: once `fd` is readable the call gives up at once with
+ * CONN_INTERRUPTED, leaving `fd` unread. A command that runs until it is
+ * stopped (`tdkt watch`) passes its signalfd, so Ctrl-C is prompt even in
+ * the middle of a call to a server that does not answer.
+ */
+void			 conn_set_interrupt_fd(struct conn *, int fd);
 
 /* Changes the per-attempt timeout, for a call known to take longer. */
 void			 conn_set_timeout(struct conn *, int64_t timeout_ms);

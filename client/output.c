@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "cmd.h"
+#include "date.h"
 #include "errors.h"
 #include "output.h"
 #include "roles.h"
@@ -253,6 +254,65 @@ output_time_seconds(int64_t unix_ms, char buf[32])
 		snprintf(buf, 32, "—");
 	else
 		strftime(buf, 32, "%Y-%m-%d %H:%M:%S", &tm);
+}
+
+/* The broken-down Vietnamese time of `unix_ms`; false if it has none. */
+static bool
+output_tm_vn(int64_t unix_ms, struct tm *tm)
+{
+	time_t	t = (time_t)(unix_ms / 1000) + DATE_VN_UTC_OFFSET;
+
+	return gmtime_r(&t, tm) != NULL;
+}
+
+void
+output_time_vn(int64_t unix_ms, char buf[32])
+{
+	struct tm	tm;
+
+	if (unix_ms <= 0 || !output_tm_vn(unix_ms, &tm))
+		snprintf(buf, 32, "—");
+	else
+		strftime(buf, 32, "%d/%m/%Y %H:%M", &tm);
+}
+
+void
+output_clock_vn(int64_t unix_ms, char buf[16])
+{
+	struct tm	tm;
+
+	if (unix_ms <= 0 || !output_tm_vn(unix_ms, &tm))
+		snprintf(buf, 16, "--:--:--");
+	else
+		strftime(buf, 16, "%H:%M:%S", &tm);
+}
+
+void
+output_indented(FILE *fp, const char *indent, const char *text)
+{
+	bool	line_start = true;
+
+	if (text[0] == '\0')
+		return;
+	for (const char *p = text; *p != '\0'; p++) {
+		unsigned char	c = (unsigned char)*p;
+
+		if (c == '\r')
+			continue;	/* CRLF bodies print as LF */
+		if (c == '\n') {
+			fputc('\n', fp);	/* a blank line stays blank */
+			line_start = true;
+			continue;
+		}
+		if (line_start) {
+			fputs(indent, fp);
+			line_start = false;
+		}
+		fputc(c == '\t' || (c >= 0x20 && c != 0x7f) ? (char)c : ' ',
+		    fp);
+	}
+	if (!line_start)
+		fputc('\n', fp);
 }
 
 void

@@ -69,6 +69,23 @@ void	output_time(int64_t unix_ms, char buf[32]);
 void	output_time_seconds(int64_t unix_ms, char buf[32]);
 
 /*
+ * Writes a Unix time in ms as "dd/mm/yyyy HH:MM" in Vietnam's time (UTC+7,
+ * whatever the machine's zone: deadlines and reminders are Vietnamese
+ * times) into buf[32]; 0 gives "—".
+ */
+void	output_time_vn(int64_t unix_ms, char buf[32]);
+/* The time of day alone, "HH:MM:SS" in Vietnam's time, into buf[16]. */
+void	output_clock_vn(int64_t unix_ms, char buf[16]);
+
+/*
+ * Prints `text` (valid UTF-8), a message body of several lines, with
+ * `indent` before each line and a newline after the last; control
+ * characters other than newlines and tabs print as spaces, so a body can
+ * never move the cursor or recolour the terminal. Prints nothing for "".
+ */
+void	output_indented(FILE *, const char *indent, const char *text);
+
+/*
  * Copies `s` (valid UTF-8) into buf[size] as one line for a table cell:
  * control characters (a stack trace's newlines) become spaces, and past
  * `max` code points, or past what buf holds, it is cut on a character

@@ -94,17 +94,104 @@ date_format_vn(int32_t date, char buf[DATE_BUF_SIZE])
 	snprintf(buf, DATE_BUF_SIZE, "%02d/%02d/%04d", d, m, y % 10000);
 }
 
+bool
+date_parse_vn_time(const char *s, int64_t *ms)
+{
+	char	day[11];
+	int32_t	date;
+	int	hh, mm, n = 0;
+
+	if (strlen(s) != 16 || (s[10] != ' ' && s[10] != 'T'))
+		return false;
+	memcpy(day, s, 10);
+	day[10] = '\0';
+	if (!date_parse_iso(day, &date) ||
+	    sscanf(s + 11, "%2d:%2d%n", &hh, &mm, &n) != 2 || n != 5 ||
+	    s[13] != ':' || hh < 0 || hh > 23 || mm < 0 || mm > 59)
+		return false;
+	for (int i = 11; i < 16; i++) {
+		if (i != 13 && (s[i] < '0' || s[i] > '9'))
+			return false;
+	}
+	*ms = date_at_hour_vn(date, hh) + (int64_t)mm * 60000;
+	return true;
+}
+
+int32_t
+date_of_ms_vn(int64_t ms)
+{
+	int64_t	local = ms + (int64_t)DATE_VN_UTC_OFFSET * 1000;
+
+	return (int32_t)(local / DATE_DAY_MS - (local < 0 &&
+	    local % DATE_DAY_MS != 0));
+}
+
+int64_t
+date_at_hour_vn(int32_t date, int hour)
+{
+	return (int64_t)date * DATE_DAY_MS + (int64_t)hour * 3600000 -
+	    (int64_t)DATE_VN_UTC_OFFSET * 1000;
+}
+
+#ifdef TDKT_TEST_CLOCK
+/* The test's stand-in for now, or false to use the wall clock. */
+static bool
+date_test_now_ms(int64_t *ms)
+{
+	const char	*path = getenv("TDKT_TEST_NOW_FILE");
+	const char	*today = getenv("TDKT_TEST_TODAY");
+	char		 buf[64];
+	int32_t		 date;
+	FILE		*f;
+	size_t		 n;
+
+	if (path != NULL && (f = fopen(path, "r")) != NULL) {
+		n = fread(buf, 1, sizeof buf - 1, f);
+		fclose(f);
+		while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r' ||
+		    buf[n - 1] == ' '))
+			n--;
+		buf[n] = '\0';
+		if (date_parse_vn_time(buf, ms))
+			return true;
+	}
+	if (today != NULL && date_parse_iso(today, &date)) {
+		*ms = date_at_hour_vn(date, 12);
+		return true;
+	}
+	return false;
+}
+#endif
+
+int64_t
+date_now_ms(void)
+{
+	struct timespec	ts;
+
+#ifdef TDKT_TEST_CLOCK
+	int64_t		ms;
+
+	if (date_test_now_ms(&ms))
+		return ms;
+#endif
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 int32_t
 date_today_vn(void)
 {
-	time_t	now = time(NULL) + DATE_VN_UTC_OFFSET;
+	return date_of_ms_vn(date_now_ms());
+}
 
+bool
+date_clock_is_injected(void)
+{
 #ifdef TDKT_TEST_CLOCK
-	const char	*fake = getenv("TDKT_TEST_TODAY");
-	int32_t		 today;
+	int64_t	ms;
 
-	if (fake != NULL && date_parse_iso(fake, &today))
-		return today;
+	return date_test_now_ms(&ms);
+#else
+	return false;
 #endif
-	return (int32_t)(now / 86400 - (now < 0 && now % 86400 != 0));
 }

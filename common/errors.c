@@ -55,6 +55,9 @@ static const struct errors_entry errors_table[] = {
 	  "người khác thay đổi" },
 	{ TDKT__ERROR_CODE__ERROR_CODE_INTEGRITY, "integrity",
 	  "Dữ liệu tệp bị hỏng (mã kiểm tra SHA-256 không khớp)" },
+	{ TDKT__ERROR_CODE__ERROR_CODE_OUTCOME_UNKNOWN, "outcome_unknown",
+	  "Không xác định được việc gửi đã thành công hay chưa; cần quản trị "
+	  "viên kiểm tra" },
 };
 
 static const struct errors_entry *

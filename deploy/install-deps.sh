@@ -10,6 +10,7 @@ PACKAGES="
 	make
 	pkg-config
 	check
+	libcurl4-openssl-dev
 	libpq-dev
 	libprotobuf-c-dev
 	libqpdf-dev
@@ -18,6 +19,8 @@ PACKAGES="
 	libzmq3-dev
 	postgresql
 	protobuf-c-compiler
+	python3
+	python3-aiosmtpd
 "
 
 missing=""

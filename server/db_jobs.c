@@ -211,8 +211,8 @@ db_jobs_complete(struct db *db, const struct db_job_result *results,
 {
 	struct db_jobs_call	*call = db_jobs_call_new(arg);
 	struct db_array		 ids, tokens, oks, payloads, effects, errors;
-	struct db_array		 permanent;
-	const char		*params[7];
+	struct db_array		 permanent, unknown;
+	const char		*params[8];
 
 	call->settled_cb = cb;
 	db_array_init(&ids);
@@ -222,6 +222,7 @@ db_jobs_complete(struct db *db, const struct db_job_result *results,
 	db_array_init(&effects);
 	db_array_init(&errors);
 	db_array_init(&permanent);
+	db_array_init(&unknown);
 	for (size_t i = 0; i < n; i++) {
 		const struct db_job_result	*r = &results[i];
 
@@ -232,6 +233,7 @@ db_jobs_complete(struct db *db, const struct db_job_result *results,
 		db_array_add_text(&effects, r->ok ? r->effect : NULL);
 		db_array_add_text(&errors, r->ok ? NULL : r->error);
 		db_array_add_bool(&permanent, r->permanent);
+		db_array_add_bool(&unknown, r->unknown);
 	}
 	params[0] = db_array_finish(&ids);
 	params[1] = db_array_finish(&tokens);
@@ -240,9 +242,11 @@ db_jobs_complete(struct db *db, const struct db_job_result *results,
 	params[4] = db_array_finish(&effects);
 	params[5] = db_array_finish(&errors);
 	params[6] = db_array_finish(&permanent);
+	params[7] = db_array_finish(&unknown);
 	db_query(db, "SELECT id, lease_token, outcome FROM job_complete("
 	    "$1::bigint[], $2::text[], $3::boolean[], $4::bytea[], $5::jsonb[],"
-	    " $6::text[], $7::boolean[])", 7, params, db_jobs_settled_done, call);
+	    " $6::text[], $7::boolean[], $8::boolean[])", 8, params,
+	    db_jobs_settled_done, call);
 	db_array_clear(&ids);
 	db_array_clear(&tokens);
 	db_array_clear(&oks);
@@ -250,6 +254,7 @@ db_jobs_complete(struct db *db, const struct db_job_result *results,
 	db_array_clear(&effects);
 	db_array_clear(&errors);
 	db_array_clear(&permanent);
+	db_array_clear(&unknown);
 }
 
 void

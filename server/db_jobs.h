@@ -68,6 +68,7 @@ struct db_job_result {
 	const char	*effect;	/* when ok: JSON for job_apply_effect, or NULL */
 	const char	*error;		/* when !ok; English */
 	bool		 permanent;	/* when !ok: retrying cannot help */
+	bool		 unknown;	/* when !ok: it may have acted */
 };
 
 /* What became of a job: "done", "queued", "discarded", "unknown", "stale". */

@@ -101,5 +101,9 @@ extern const struct handler_entry	handler_job_act_entry;
 extern const struct handler_entry	handler_worker_allow_entry;
 extern const struct handler_entry	handler_worker_keys_entry;
 extern const struct handler_entry	handler_worker_revoke_entry;
+extern const struct handler_entry	handler_inbox_list_entry;
+extern const struct handler_entry	handler_inbox_mark_entry;
+extern const struct handler_entry	handler_watch_entry;
+extern const struct handler_entry	handler_remind_plan_entry;
 
 #endif

@@ -20,6 +20,7 @@
 #include "date.h"
 #include "db_dossier.h"
 #include "handler.h"
+#include "remind_planner.h"
 #include "jsonw.h"
 #include "log.h"
 #include "roles.h"
@@ -722,6 +723,8 @@ extension_done(void *arg, const struct db_dossier_acted *a, const char *error)
 		dossier_refuse(&req, a);
 		return;
 	}
+	/* The unit's dates moved: its reminders follow. */
+	remind_planner_kick(req->server->planner);
 	out.unit = (char *)req->unit;
 	out.type = in->type;
 	out.period = (char *)a->note;

@@ -11,6 +11,7 @@
 
 #include "db_rulebook.h"
 #include "handler.h"
+#include "remind_planner.h"
 #include "log.h"
 #include "roles.h"
 #include "rulebook.h"
@@ -57,6 +58,8 @@ rulebook_load_done(void *arg, const struct db_rulebook_loaded *loaded,
 	else {
 		log_info("rulebook %s %s version %u: %s", rl->issuer, rl->period,
 		    loaded->version, loaded->outcome);
+		/* New dates, offsets or channels: plan with them soon. */
+		remind_planner_kick(rl->req->server->planner);
 		out.outcome = (char *)loaded->outcome;
 		out.issuer = rl->issuer;
 		out.period = rl->period;

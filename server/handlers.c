@@ -47,6 +47,10 @@ static const struct handler_entry *const handlers_table[] = {
 	&handler_jobs_list_entry,
 	&handler_job_show_entry,
 	&handler_job_act_entry,
+	&handler_inbox_list_entry,
+	&handler_inbox_mark_entry,
+	&handler_watch_entry,
+	&handler_remind_plan_entry,
 };
 
 #define HANDLERS_COUNT	(sizeof handlers_table / sizeof handlers_table[0])

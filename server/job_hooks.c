@@ -12,6 +12,12 @@
  *               becomes {format, pages, encrypted, problem, detail} for
  *               job_effect_inspect_file, except a sha256_mismatch, which is
  *               about the transfer, not the file: a failed attempt.
+ * remind_inbox, remind_push, remind_email:
+ *               the row holds the reminder's key (text); the worker gets a
+ *               RemindJob (db_reminders.c) read at dispatch, so its state and
+ *               what is missing are current; its RemindResult becomes
+ *               {key, channel, subject, body, message_id, smtp_reply,
+ *               sent_to, skipped} for job_effect_remind.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -22,6 +28,7 @@
 #include "date.h"
 #include "db_files.h"
 #include "db_jobs.h"
+#include "db_reminders.h"
 #include "db_validation.h"
 #include "job_hooks.h"
 #include "jsonw.h"
@@ -257,9 +264,94 @@ job_hooks_inspect_effect(const void *result, size_t len, char **error)
 	return out;
 }
 
+/* ---- remind_inbox, remind_push, remind_email ---- */
+
+/* A reminder: its texts and a few names; the missing list is capped. */
+#define JOB_HOOKS_REMIND_ARENA	(1024 * 1024)
+/* A reminder's key, as reminder_key() makes it: well under this. */
+#define JOB_HOOKS_REMIND_KEY_MAX	256
+
+static void
+job_hooks_remind_read(void *arg, Tdkt__RemindJob *job, const char *error)
+{
+	struct job_hooks_call	*call = arg;
+
+	if (job == NULL) {
+		call->cb(call->arg, NULL, 0, error != NULL ? error :
+		    "the reminder no longer exists", error == NULL);
+		job_hooks_call_free(call);
+		return;
+	}
+	job_hooks_send(call, &job->base);
+}
+
+static void
+job_hooks_remind_prepare(struct server *s, const struct db_job_lease *lease,
+    job_prepared_cb *cb, void *arg)
+{
+	struct job_hooks_call	*call;
+	char			 key[JOB_HOOKS_REMIND_KEY_MAX];
+
+	if (lease->len == 0 || lease->len >= sizeof key ||
+	    memchr(lease->payload, '\0', lease->len) != NULL) {
+		cb(arg, NULL, 0, "a reminder job holds no reminder key", true);
+		return;
+	}
+	memcpy(key, lease->payload, lease->len);
+	key[lease->len] = '\0';
+	call = job_hooks_call_new(cb, arg);
+	call->arena = arena_new(JOB_HOOKS_REMIND_ARENA);
+	db_reminders_job_input(s->db, call->arena, key, job_hooks_remind_read,
+	    call);
+}
+
+static char *
+job_hooks_remind_effect(const void *result, size_t len, char **error)
+{
+	struct arena		*a = arena_new(len * 4 + 4096);
+	Tdkt__RemindResult	*r;
+	struct wire_error	 err;
+	struct jsonw		 w;
+	char			*out;
+
+	r = (Tdkt__RemindResult *)wire_unpack(a,
+	    &tdkt__remind_result__descriptor, result, len, len, &err);
+	if (r == NULL) {
+		*error = xasprintf("an unreadable reminder result: %s",
+		    err.detail);
+		arena_free(&a);
+		return NULL;
+	}
+	jsonw_init(&w, JOB_HOOKS_EFFECT_MAX);
+	jsonw_object_begin(&w);
+	jsonw_key(&w, "key");
+	jsonw_string(&w, r->key);
+	jsonw_key(&w, "channel");
+	jsonw_string(&w, r->channel);
+	jsonw_key(&w, "subject");
+	jsonw_string(&w, r->subject);
+	jsonw_key(&w, "body");
+	jsonw_string(&w, r->body);
+	jsonw_key(&w, "message_id");
+	jsonw_string(&w, r->message_id);
+	jsonw_key(&w, "smtp_reply");
+	jsonw_string(&w, r->smtp_reply);
+	jsonw_key(&w, "sent_to");
+	jsonw_string(&w, r->sent_to);
+	jsonw_key(&w, "skipped");
+	jsonw_bool(&w, r->skipped);
+	jsonw_object_end(&w);
+	out = job_hooks_json(&w, "the reminder's result", error);
+	arena_free(&a);
+	return out;
+}
+
 static const struct job_hooks job_hooks_table[] = {
 	{ "validate", job_hooks_validate_prepare, job_hooks_validate_effect },
 	{ "inspect_file", job_hooks_inspect_prepare, job_hooks_inspect_effect },
+	{ "remind_inbox", job_hooks_remind_prepare, job_hooks_remind_effect },
+	{ "remind_push", job_hooks_remind_prepare, job_hooks_remind_effect },
+	{ "remind_email", job_hooks_remind_prepare, job_hooks_remind_effect },
 };
 
 const struct job_hooks *

@@ -87,6 +87,7 @@ struct result {
 	char		 holder[JOB_QUEUE_HOLDER_MAX];	/* "": no lease known */
 	bool		 ok;
 	bool		 permanent;
+	bool		 unknown;	/* it may have acted (outcome unknown) */
 	void		*payload;
 	size_t		 len;
 	char		*effect;	/* JSON, for a kind with an effect */
@@ -240,6 +241,12 @@ job_queue_tell_failure(struct job_queue *q, struct waiter *w,
 	};
 
 	job_queue_tell(q, w, &out);
+}
+
+const char *
+job_queue_instance(const struct job_queue *q)
+{
+	return q->instance;
 }
 
 void
@@ -701,6 +708,7 @@ job_queue_flush(struct job_queue *q)
 		batch[n].effect = r->effect;
 		batch[n].error = r->error;
 		batch[n].permanent = r->permanent;
+		batch[n].unknown = r->unknown;
 		q->npending--;
 		q->pending_bytes -= r->len;
 	}
@@ -820,6 +828,8 @@ job_queue_on_result(struct job_queue *q, uint64_t session,
 		    in->error->detail : "the job failed";
 		r->error = xasprintf("%s: %s", worker_name, detail);
 		r->permanent = job_queue_error_permanent(in->error);
+		r->unknown = in->error != NULL && in->error->code ==
+		    TDKT__ERROR_CODE__ERROR_CODE_OUTCOME_UNKNOWN;
 	}
 	r->worker_name = xstrdup(worker_name);
 	memcpy(r->routing_id, routing_id, id_len);

@@ -55,6 +55,8 @@ void			 job_queue_tick(struct job_queue *, int64_t now_ms);
 void			 job_queue_dispatch(struct job_queue *);
 /* Jobs were just committed: claim now rather than at the next poll. */
 void			 job_queue_poke(struct job_queue *);
+/* This server's instance: random per start, naming its leases. */
+const char		*job_queue_instance(const struct job_queue *);
 
 /*
  * What the worker pool reports. `session` identifies one connection of a

@@ -22,11 +22,15 @@
 
 #include "clock.h"
 #include "curve.h"
+#include "date.h"
 #include "db.h"
 #include "db_embedded.h"
 #include "db_migrations.h"
+#include "event_feed.h"
+#include "events.h"
 #include "log.h"
 #include "passwords.h"
+#include "remind_planner.h"
 #include "server.h"
 #include "sig.h"
 #include "sock.h"
@@ -86,6 +90,13 @@ server_open_socket(struct server *s, void **sockp, int type,
 	if ((*sockp = sock_new(s->zctx, type,
 	    s->conf->limits_max_message_bytes)) == NULL) {
 		*cause = xasprintf("could not create a socket: %s",
+		    zmq_strerror(errno));
+		return -1;
+	}
+	/* Watchers subscribe only to topics we issued (events.h). */
+	if (type == ZMQ_XPUB && zmq_setsockopt(*sockp, ZMQ_XPUB_MANUAL,
+	    &(int){ 1 }, sizeof(int)) < 0) {
+		*cause = xasprintf("could not set up the event socket: %s",
 		    zmq_strerror(errno));
 		return -1;
 	}
@@ -173,12 +184,19 @@ server_new(const struct server_config *conf, char **cause)
 	    &kp, ZAP_DOMAIN_CLIENTS, cause) < 0 ||
 	    server_open_socket(s, &s->workers, ZMQ_ROUTER, conf->listen_workers,
 	    &kp, ZAP_DOMAIN_WORKERS, cause) < 0 ||
-	    server_open_socket(s, &s->events, ZMQ_PUB, conf->listen_events,
+	    server_open_socket(s, &s->events_sock, ZMQ_XPUB, conf->listen_events,
 	    &kp, ZAP_DOMAIN_EVENTS, cause) < 0) {
 		curve_keypair_clear(&kp);
 		goto fail;
 	}
 	curve_keypair_clear(&kp);
+	s->events = events_new(s);
+	s->feed = event_feed_new(s);
+	s->planner = remind_planner_new(s);
+	if (date_clock_is_injected())
+		log_warnx("TEST CLOCK: the calendar is the test's "
+		    "(TDKT_TEST_NOW_FILE or TDKT_TEST_TODAY), not the wall "
+		    "clock; this build is for tests only");
 	if (kp.public_key[0] != '\0')
 		log_info("CURVE on TCP sockets; server public key %s",
 		    kp.public_key);
@@ -197,15 +215,16 @@ server_run(struct server *s)
 
 	log_info("ready");
 	for (;;) {
-		zmq_pollitem_t	items[6] = {
+		zmq_pollitem_t	items[7] = {
 			{ s->clients, 0, ZMQ_POLLIN, 0 },
 			{ s->workers, 0, ZMQ_POLLIN, 0 },
 			{ NULL, s->signal_fd, ZMQ_POLLIN, 0 },
 			{ zap_socket(s->zap), 0, ZMQ_POLLIN, 0 },
 			{ passwords_socket(s->passwords), 0, ZMQ_POLLIN, 0 },
+			{ s->events_sock, 0, ZMQ_POLLIN, 0 },
 			{ NULL, db_socket(s->db), db_poll_events(s->db), 0 },
 		};
-		int		nitems = items[5].fd >= 0 && items[5].events ? 6 : 5;
+		int		nitems = items[6].fd >= 0 && items[6].events ? 7 : 6;
 
 		if (zmq_poll(items, nitems, SERVER_TICK_MS) < 0) {
 			if (errno == EINTR)
@@ -216,8 +235,10 @@ server_run(struct server *s)
 			server_handle_signals(s);
 		if (items[3].revents & ZMQ_POLLIN)
 			zap_handle_input(s->zap, clock_monotonic_ms());
-		if (nitems == 6 && items[5].revents != 0)
-			db_handle_io(s->db, items[5].revents);
+		if (nitems == 7 && items[6].revents != 0)
+			db_handle_io(s->db, items[6].revents);
+		if (items[5].revents & ZMQ_POLLIN)
+			events_handle_input(s->events);
 		if (items[4].revents & ZMQ_POLLIN)
 			passwords_handle_input(s->passwords);
 		if (items[1].revents & ZMQ_POLLIN)
@@ -231,6 +252,9 @@ server_run(struct server *s)
 			worker_keys_tick(s, now);
 			worker_pool_tick(s->pool, now);
 			job_queue_tick(s->jobs, now);
+			events_tick(s->events, now);
+			event_feed_tick(s->feed, now);
+			remind_planner_tick(s->planner, now);
 			last_tick = now;
 		}
 		if (s->stopping &&
@@ -250,16 +274,20 @@ server_free(struct server **sp)
 	/*
 	 * These answer what is still pending, so the sockets must still be
 	 * open; password checks first, as their callbacks may query. The
-	 * database's callbacks reach the job queue, and its callbacks the
-	 * pool, so each goes before what it calls.
+	 * database's callbacks reach the planner, the feed and the job queue,
+	 * the queue's the pool, and the pool's the watchers, so each goes
+	 * before what it calls.
 	 */
 	passwords_free(&s->passwords);
 	db_free(&s->db);
+	remind_planner_free(&s->planner);
+	event_feed_free(&s->feed);
 	job_queue_free(&s->jobs);
 	worker_pool_free(&s->pool);
+	events_free(&s->events);
 	sock_close(&s->clients);
 	sock_close(&s->workers);
-	sock_close(&s->events);
+	sock_close(&s->events_sock);
 	zap_free(&s->zap);
 	if (s->zctx != NULL)
 		zmq_ctx_term(s->zctx);

@@ -15,7 +15,9 @@
  *   worker_keys.c     the workers' allow-list, kept in step with the database
  *   worker_pool.c     the workers' ROUTER: registry, heartbeats, credit
  *   job_queue.c       durable jobs: claims, leases, results, rescue, pruning
- *   events.c          the PUB socket of live events
+ *   events.c          the XPUB socket of live events: watchers and topics
+ *   event_feed.c      live events from PostgreSQL, in commit order
+ *   remind_planner.c  when to plan deadline reminders (remind_plan.c: what)
  *   db*.c             PostgreSQL: the only files that see libpq
  */
 #ifndef TDKT_SERVER_H
@@ -29,8 +31,11 @@
 
 struct db;
 struct db_embedded;
+struct event_feed;
+struct events;
 struct job_queue;
 struct passwords;
+struct remind_planner;
 struct worker_pool;
 struct zap;
 
@@ -39,7 +44,7 @@ struct server {
 	void			*zctx;
 	void			*clients;	/* ROUTER, clients' DEALERs */
 	void			*workers;	/* ROUTER, workers' DEALERs */
-	void			*events;	/* PUB */
+	void			*events_sock;	/* XPUB, live events (events.c) */
 	int			 signal_fd;
 	struct db_embedded	*embedded;	/* NULL with database.url */
 	struct db		*db;
@@ -47,6 +52,9 @@ struct server {
 	struct job_queue	*jobs;
 	struct zap		*zap;
 	struct passwords	*passwords;
+	struct events		*events;
+	struct event_feed	*feed;
+	struct remind_planner	*planner;
 	int64_t			 worker_keys_refreshed_ms;
 	bool			 worker_keys_refreshing;
 	uint32_t		 schema_version;

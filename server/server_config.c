@@ -28,7 +28,9 @@ const struct cfg_option server_config_options[] = {
 	  CFG_NONEMPTY },
 	{ "listen.events", CFG_STRING, OPT(listen_events),
 	  "tcp://127.0.0.1:7452", 0, 0, NULL,
-	  "ZeroMQ endpoint of the PUB socket that publishes live events.",
+	  "ZeroMQ endpoint of the socket that publishes live events to `tdkt "
+	  "watch` (XPUB: each client only on the topic its session was "
+	  "given).",
 	  CFG_NONEMPTY },
 	{ "database.url", CFG_STRING, OPT(database_url), "", 0, 0, NULL,
 	  "libpq connection string or URI of the PostgreSQL database, e.g. "
@@ -138,6 +140,26 @@ const struct cfg_option server_config_options[] = {
 	  1, 100000, NULL,
 	  "Password checks waiting at once; past it a login is refused at once "
 	  "as unavailable, so a flood of logins cannot queue without end.", 0 },
+	{ "reminders.plan_every_ms", CFG_INT, OPT(reminders_plan_every_ms),
+	  "60000", 1000, 3600000, NULL,
+	  "How often the reminder planner looks for reminders that have come "
+	  "due (it also runs soon after a rulebook is loaded or an extension "
+	  "granted). One server plans at a time, under a lease in PostgreSQL "
+	  "of three times this.", 0 },
+	{ "reminders.send_hour", CFG_INT, OPT(reminders_send_hour), "7", 0, 23,
+	  NULL,
+	  "Hour of the day, in Vietnam, at which each day's reminders go "
+	  "out.", 0 },
+	{ "events.poll_ms", CFG_INT, OPT(events_poll_ms), "200", 20, 10000, NULL,
+	  "How often, while someone watches, the server reads new live events "
+	  "(dossier changes, alerts) from PostgreSQL to publish them.", 0 },
+	{ "events.watch_ttl_ms", CFG_INT, OPT(events_watch_ttl_ms), "120000",
+	  5000, 3600000, NULL,
+	  "How long a `tdkt watch` topic lives unless its client renews it "
+	  "(clients renew every third of it).", 0 },
+	{ "events.max_watchers", CFG_INT, OPT(events_max_watchers), "10000", 1,
+	  1000000, NULL,
+	  "Watch topics open at once; past it the oldest lapses.", 0 },
 	{ "log.level", CFG_ENUM, OPT(log_level), "info", 0, 0, log_levels,
 	  "Most verbose level written to stderr.", 0 },
 };

@@ -33,6 +33,11 @@ struct server_config {
 	int64_t	 jobs_keep_done_minutes;
 	int64_t	 jobs_keep_history_days;
 	int64_t	 jobs_keep_keys_days;
+	int64_t	 reminders_plan_every_ms;
+	int64_t	 reminders_send_hour;
+	int64_t	 events_poll_ms;
+	int64_t	 events_watch_ttl_ms;
+	int64_t	 events_max_watchers;
 	int64_t	 shutdown_grace_ms;
 	char	*security_key_file;
 	int64_t	 auth_session_ttl_s;

@@ -144,7 +144,7 @@ worker_pool_publish(struct worker_pool *pool, Tdkt__WorkerEvent__Kind kind,
 	we.workers_connected = worker_pool_count(pool);
 	ev.body_case = TDKT__EVENT__BODY_WORKER;
 	ev.worker = &we;
-	events_publish(pool->server->events, EVENTS_TOPIC_WORKER, &ev);
+	events_publish_admin(pool->server->events, &ev);
 }
 
 static struct worker *

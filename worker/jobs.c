@@ -1,5 +1,7 @@
 /*
  * jobs.c - the table of job kinds this worker runs: one line per kind.
+ * Which of them a worker announces depends on its configuration (a kind's
+ * `offered`, job.h).
  */
 #include <string.h>
 
@@ -8,6 +10,9 @@
 static const struct job_kind *const jobs_table[] = {
 	&job_echo_kind,
 	&job_inspect_file_kind,
+	&job_remind_email_kind,
+	&job_remind_inbox_kind,
+	&job_remind_push_kind,
 	&job_validate_kind,
 };
 
@@ -32,4 +37,22 @@ jobs_names(size_t *n)
 		names[i] = jobs_table[i]->name;
 	*n = JOBS_COUNT;
 	return names;
+}
+
+bool
+jobs_offers(const struct job_kind *kind, const struct job_context *context)
+{
+	return kind->offered == NULL || kind->offered(context);
+}
+
+size_t
+jobs_offered(const struct job_context *context, const char **names)
+{
+	size_t	n = 0;
+
+	for (size_t i = 0; i < JOBS_COUNT; i++) {
+		if (jobs_offers(jobs_table[i], context))
+			names[n++] = jobs_table[i]->name;
+	}
+	return n;
 }

@@ -6,8 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <curl/curl.h>
+
 #include "curve.h"
 #include "inspect_child.h"
+#include "job_context.h"
 #include "log.h"
 #include "version.h"
 #include "worker.h"
@@ -63,6 +66,61 @@ cmd_keygen(int argc, char **argv)
 	return 0;
 }
 
+/*
+ * The settings jobs share, from `conf`: NULL after printing every problem,
+ * each prefixed with the file it came from.
+ */
+static struct job_context *
+context_load(const struct worker_config *conf, const char *config_path)
+{
+	struct cfg_errors	 errs = { 0 };
+	struct job_context	*ctx;
+
+	if ((ctx = job_context_new(conf, &errs)) != NULL)
+		return ctx;
+	for (size_t i = 0; i < errs.n; i++)
+		fprintf(stderr, "%s: %s\n", config_path != NULL ? config_path :
+		    "(defaults)", errs.items[i]);
+	cfg_errors_free(&errs);
+	return NULL;
+}
+
+/* Runs a worker, or checks its configuration; the exit code. */
+static int
+run(const char *config_path, bool check, bool debug)
+{
+	struct worker_config	 conf;
+	struct job_context	*ctx = NULL;
+	struct worker		*w;
+	char			*cause = NULL;
+	int			 rc = 1;
+
+	worker_config_init(&conf);
+	if (config_path != NULL && worker_config_load(&conf, config_path) < 0)
+		goto done;
+	if ((ctx = context_load(&conf, config_path)) == NULL)
+		goto done;
+	if (check) {
+		printf("configuration OK\n");
+		rc = 0;
+		goto done;
+	}
+	log_set_level(debug ? LOG_LEVEL_DEBUG : (enum log_level)conf.log_level);
+	log_info("tdkt-worker %s starting%s", TDKT_VERSION, conf.smtp_url[0] !=
+	    '\0' ? "; e-mail through the configured relay" : "; no e-mail");
+	if ((w = worker_new(&conf, &ctx, &cause)) == NULL) {
+		log_warnx("cannot start: %s", cause);
+		free(cause);
+		goto done;
+	}
+	rc = worker_run(w);
+	worker_free(&w);
+done:
+	job_context_free(&ctx);
+	worker_config_clear(&conf);
+	return rc;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -76,10 +134,8 @@ main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	struct worker_config	 conf;
-	struct worker		*w;
 	const char		*config_path = NULL;
 	bool			 check = false, debug = false, example = false;
-	char			*cause = NULL;
 	int			 ch, rc;
 
 	/* The PDF check's child process (inspect_child.h), before all else. */
@@ -119,32 +175,20 @@ main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	worker_config_init(&conf);
 	if (example) {
+		worker_config_init(&conf);
+		worker_config_example(&conf);
 		cfg_write(stdout, worker_config_options, worker_config_noptions,
 		    &conf, worker_config_header);
 		worker_config_clear(&conf);
 		return 0;
 	}
-	if (config_path != NULL && worker_config_load(&conf, config_path) < 0) {
-		worker_config_clear(&conf);
+	/* Before any thread exists: libcurl's set-up is not thread-safe. */
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+		log_warnx("cannot start: could not initialise libcurl");
 		return 1;
 	}
-	if (check) {
-		printf("configuration OK\n");
-		worker_config_clear(&conf);
-		return 0;
-	}
-	log_set_level(debug ? LOG_LEVEL_DEBUG : (enum log_level)conf.log_level);
-	log_info("tdkt-worker %s starting", TDKT_VERSION);
-	if ((w = worker_new(&conf, &cause)) == NULL) {
-		log_warnx("cannot start: %s", cause);
-		free(cause);
-		worker_config_clear(&conf);
-		return 1;
-	}
-	rc = worker_run(w);
-	worker_free(&w);
-	worker_config_clear(&conf);
+	rc = run(config_path, check, debug);
+	curl_global_cleanup();
 	return rc;
 }

@@ -17,6 +17,7 @@
 struct runner_job {
 	void			*zctx;
 	const struct job_kind	*kind;
+	const struct job_context *context;
 	uint64_t		 job_id;
 	char			*lease_token;
 	char			*kind_name;
@@ -93,6 +94,7 @@ runner_main(void *arg)
 		.job_id = rj->job_id, .kind = rj->kind_name,
 		.payload = rj->payload, .len = rj->len,
 		.timeout_ms = rj->timeout_ms, .worker_name = rj->worker_name,
+		.context = rj->context,
 	};
 
 	rj->kind->run(&in, &out);
@@ -104,7 +106,8 @@ runner_main(void *arg)
 
 int
 runner_start(void *zctx, const Tdkt__Job *job, const struct job_kind *kind,
-    const char *worker_name, size_t max_result_bytes)
+    const struct job_context *context, const char *worker_name,
+    size_t max_result_bytes)
 {
 	struct runner_job	*rj;
 	pthread_t		 thread;
@@ -114,6 +117,7 @@ runner_start(void *zctx, const Tdkt__Job *job, const struct job_kind *kind,
 	rj = xcalloc(1, sizeof *rj);
 	rj->zctx = zctx;
 	rj->kind = kind;
+	rj->context = context;
 	rj->job_id = job->job_id;
 	rj->lease_token = xstrdup(job->lease_token);
 	rj->kind_name = xstrdup(job->kind);

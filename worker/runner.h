@@ -17,12 +17,14 @@
 
 /*
  * Starts a thread that runs `job` (copied) with `kind` and sends its Result,
- * always exactly one, to RUNNER_ENDPOINT. A result that would not pack into
+ * always exactly one, to RUNNER_ENDPOINT. The job reads `context`, which
+ * must outlive the thread. A result that would not pack into
  * max_result_bytes becomes a failure saying so: the server would refuse the
  * message, and the worker would resend it forever. Returns 0, or -1 if no
  * thread could be started.
  */
 int	runner_start(void *zctx, const Tdkt__Job *job, const struct job_kind *kind,
-	    const char *worker_name, size_t max_result_bytes);
+	    const struct job_context *context, const char *worker_name,
+	    size_t max_result_bytes);
 
 #endif

@@ -78,6 +78,7 @@ struct worker_job {
 
 struct worker {
 	const struct worker_config *conf;
+	struct job_context	*context;	/* read by job threads */
 	char			*name;
 	void			*zctx;
 	void			*server;	/* DEALER; NULL while WAITING */
@@ -206,6 +207,7 @@ worker_connect(struct worker *w)
 	Tdkt__HeldJob		*held, **heldp;
 	struct worker_job	*job;
 	char			*cause = NULL;
+	const char		**kinds;
 	size_t			 nkinds, n = 0;
 
 	w->server = sock_new(w->zctx, ZMQ_DEALER, w->conf->max_message_bytes);
@@ -226,8 +228,11 @@ worker_connect(struct worker *w)
 		fatalx("%s", cause);	/* a malformed endpoint: config error */
 	ready.name = w->name;
 	ready.capacity = (uint32_t)w->conf->capacity;
-	ready.kinds = (char **)jobs_names(&nkinds);
-	ready.n_kinds = nkinds;
+	/* Only the kinds this worker's configuration lets it run. */
+	jobs_names(&nkinds);
+	kinds = xcalloc(nkinds, sizeof *kinds);
+	ready.kinds = (char **)kinds;
+	ready.n_kinds = jobs_offered(w->context, kinds);
 	ready.worker_version = TDKT_VERSION;
 	ready.running = w->running;
 	held = xcalloc(w->running + 1, sizeof *held);
@@ -245,6 +250,7 @@ worker_connect(struct worker *w)
 	worker_send(w, &env);
 	free(heldp);
 	free(held);
+	free(kinds);
 	worker_send_unacked(w, INT64_MAX);
 	if (w->stopping)
 		worker_send_heartbeat(w);
@@ -306,12 +312,13 @@ worker_on_job(struct worker *w, const Tdkt__Job *job)
 		    "the worker is at capacity", true);
 		return;
 	}
-	if ((kind = jobs_find(job->kind)) == NULL) {
+	if ((kind = jobs_find(job->kind)) == NULL ||
+	    !jobs_offers(kind, w->context)) {
 		worker_refuse_job(w, job, TDKT__ERROR_CODE__ERROR_CODE_UNKNOWN_TYPE,
 		    "this worker does not run jobs of this kind", false);
 		return;
 	}
-	if (runner_start(w->zctx, job, kind, w->name,
+	if (runner_start(w->zctx, job, kind, w->context, w->name,
 	    (size_t)w->conf->max_message_bytes) < 0) {
 		worker_refuse_job(w, job, TDKT__ERROR_CODE__ERROR_CODE_UNAVAILABLE,
 		    "the worker could not start a thread", true);
@@ -461,12 +468,15 @@ worker_default_name(void)
 }
 
 struct worker *
-worker_new(const struct worker_config *conf, char **cause)
+worker_new(const struct worker_config *conf, struct job_context **context,
+    char **cause)
 {
 	struct worker	*w;
 
 	w = xcalloc(1, sizeof *w);
 	w->conf = conf;
+	w->context = *context;
+	*context = NULL;
 	w->signal_fd = -1;
 	w->name = conf->name[0] != '\0' ? xstrdup(conf->name) :
 	    worker_default_name();
@@ -627,6 +637,9 @@ worker_free(struct worker **wp)
 	 */
 	if (w->zctx != NULL && w->running == 0)
 		zmq_ctx_term(w->zctx);
+	/* Likewise the job context: those threads still read it. */
+	if (w->running == 0)
+		job_context_free(&w->context);
 	for (r = w->unacked; r != NULL; r = next) {
 		next = r->next;
 		free(r->lease_token);

@@ -11,12 +11,17 @@
 #ifndef TDKT_WORKER_H
 #define TDKT_WORKER_H
 
+#include "job_context.h"
 #include "worker_config.h"
 
 struct worker;
 
-/* Returns a worker ready to run, or NULL with *cause set (caller frees). */
-struct worker	*worker_new(const struct worker_config *, char **cause);
+/*
+ * Returns a worker ready to run, or NULL with *cause set (caller frees).
+ * It takes over *context (and sets it to NULL), which its jobs read.
+ */
+struct worker	*worker_new(const struct worker_config *,
+		    struct job_context **context, char **cause);
 /* Runs until SIGTERM/SIGINT and a graceful stop; returns the exit code. */
 int		 worker_run(struct worker *);
 /* NULL is allowed. */

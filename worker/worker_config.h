@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "cfg.h"
+#include "remind_render.h"
 
 struct worker_config {
 	char	*server;
@@ -22,6 +23,16 @@ struct worker_config {
 	int64_t	 max_message_bytes;
 	int64_t	 shutdown_grace_ms;
 	int	 log_level;
+	char	*smtp_url;
+	int	 smtp_tls;		/* enum smtp_tls */
+	char	*smtp_from;
+	char	*smtp_from_name;
+	char	*smtp_helo;
+	char	*smtp_username;
+	char	*smtp_password_file;
+	int64_t	 smtp_timeout_ms;
+	char	*template_subject[REMIND_NKINDS];	/* "": built-in */
+	char	*template_body[REMIND_NKINDS];
 };
 
 extern const struct cfg_option	worker_config_options[];
@@ -32,5 +43,10 @@ void	worker_config_init(struct worker_config *);
 void	worker_config_clear(struct worker_config *);
 /* Loads `path` over the defaults; -1 after printing every problem to stderr. */
 int	worker_config_load(struct worker_config *, const char *path);
+/*
+ * Fills in what the example configuration shows beyond the defaults: the
+ * built-in reminder templates, written out so they can be edited in place.
+ */
+void	worker_config_example(struct worker_config *);
 
 #endif

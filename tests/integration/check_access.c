@@ -652,6 +652,47 @@ build_job_act(Tdkt__ClientEnvelope *e, const char *user)
 	e->job_act_request = &r;
 }
 
+static void
+build_inbox_list(Tdkt__ClientEnvelope *e, const char *user)
+{
+	static Tdkt__InboxListRequest	r = TDKT__INBOX_LIST_REQUEST__INIT;
+
+	(void)user;
+	e->body_case = TDKT__CLIENT_ENVELOPE__BODY_INBOX_LIST_REQUEST;
+	e->inbox_list_request = &r;
+}
+
+static void
+build_inbox_mark(Tdkt__ClientEnvelope *e, const char *user)
+{
+	static Tdkt__InboxMarkRequest	r = TDKT__INBOX_MARK_REQUEST__INIT;
+
+	(void)user;
+	r.all = true;
+	e->body_case = TDKT__CLIENT_ENVELOPE__BODY_INBOX_MARK_REQUEST;
+	e->inbox_mark_request = &r;
+}
+
+static void
+build_watch(Tdkt__ClientEnvelope *e, const char *user)
+{
+	static Tdkt__WatchRequest	r = TDKT__WATCH_REQUEST__INIT;
+
+	(void)user;
+	e->body_case = TDKT__CLIENT_ENVELOPE__BODY_WATCH_REQUEST;
+	e->watch_request = &r;
+}
+
+static void
+build_remind_plan(Tdkt__ClientEnvelope *e, const char *user)
+{
+	static Tdkt__RemindPlanRequest	r = TDKT__REMIND_PLAN_REQUEST__INIT;
+
+	(void)user;
+	e->body_case = TDKT__CLIENT_ENVELOPE__BODY_REMIND_PLAN_REQUEST;
+	e->remind_plan_request = &r;
+}
+
 #define OFFICES	(ROLE_OFFICE_HEAD | ROLE_DEPARTMENT | ROLE_MINISTRY)
 #define SCHOOL_EDITORS	(ROLE_STAFF | ROLE_HEAD | ROLE_BLOCK_LEADER)
 #define REVIEWERS	(ROLE_HEAD | ROLE_BLOCK_LEADER | ROLE_SPECIALIST | OFFICES)
@@ -702,6 +743,11 @@ static const struct access_row access_rows[] = {
 	{ "jobs_list_request", ROLE_ADMIN, build_jobs_list },
 	{ "job_show_request", ROLE_ADMIN, build_job_show },
 	{ "job_act_request", ROLE_ADMIN, build_job_act },
+	/* One's own inbox and events: everyone with a session. */
+	{ "inbox_list_request", SESSIONS, build_inbox_list },
+	{ "inbox_mark_request", SESSIONS, build_inbox_mark },
+	{ "watch_request", SESSIONS, build_watch },
+	{ "remind_plan_request", ROLE_ADMIN, build_remind_plan },
 	{ "logout_request", SESSIONS, build_logout },
 };
 #define NROWS	(sizeof access_rows / sizeof access_rows[0])

@@ -18,6 +18,7 @@
 
 #include "conn.h"
 #include "harness.h"
+#include "harness_files.h"
 #include "harness_json.h"
 #include "xmalloc.h"
 
@@ -161,175 +162,6 @@ dossier_cli_text(const char *user, const char *a0, const char *a1,
 	return text;
 }
 
-/* Appends `len` bytes to a growing buffer. */
-static void
-dossier_put(char **buf, size_t *len, const void *data, size_t n)
-{
-	*buf = xreallocarray(*buf, *len + n + 1, 1);
-	memcpy(*buf + *len, data, n);
-	*len += n;
-}
-
-static void
-dossier_put_le(char **buf, size_t *len, uint32_t v, size_t bytes)
-{
-	unsigned char	b[4];
-
-	for (size_t i = 0; i < bytes; i++)
-		b[i] = (unsigned char)(v >> (8 * i));
-	dossier_put(buf, len, b, bytes);
-}
-
-/* A one-page PDF that opens, its page's content saying `what`. */
-static char *
-dossier_pdf(const char *what, size_t *len)
-{
-	char		*buf = NULL, obj[512], *stream;
-	size_t		 offsets[5];
-	int		 n;
-
-	*len = 0;
-	dossier_put(&buf, len, "%PDF-1.4\n", 9);
-	stream = xasprintf("%% %s\n", what);
-	for (int i = 1; i <= 4; i++) {
-		offsets[i] = *len;
-		if (i == 1)
-			n = snprintf(obj, sizeof obj, "1 0 obj\n<< /Type /Catalog "
-			    "/Pages 2 0 R >>\nendobj\n");
-		else if (i == 2)
-			n = snprintf(obj, sizeof obj, "2 0 obj\n<< /Type /Pages "
-			    "/Kids [3 0 R] /Count 1 >>\nendobj\n");
-		else if (i == 3)
-			n = snprintf(obj, sizeof obj, "3 0 obj\n<< /Type /Page "
-			    "/Parent 2 0 R /MediaBox [0 0 595 842] /Contents "
-			    "4 0 R >>\nendobj\n");
-		else
-			n = snprintf(obj, sizeof obj, "4 0 obj\n<< /Length %zu "
-			    ">>\nstream\n%sendstream\nendobj\n", strlen(stream),
-			    stream);
-		dossier_put(&buf, len, obj, (size_t)n);
-	}
-	free(stream);
-	offsets[0] = *len;	/* where the cross-reference table starts */
-	n = snprintf(obj, sizeof obj, "xref\n0 5\n0000000000 65535 f \n");
-	dossier_put(&buf, len, obj, (size_t)n);
-	for (int i = 1; i <= 4; i++) {
-		n = snprintf(obj, sizeof obj, "%010zu 00000 n \n", offsets[i]);
-		dossier_put(&buf, len, obj, (size_t)n);
-	}
-	n = snprintf(obj, sizeof obj, "trailer\n<< /Size 5 /Root 1 0 R >>\n"
-	    "startxref\n%zu\n%%%%EOF\n", offsets[0]);
-	dossier_put(&buf, len, obj, (size_t)n);
-	return buf;
-}
-
-static uint32_t
-dossier_crc32(const void *data, size_t len)
-{
-	const unsigned char	*p = data;
-	uint32_t		 crc = 0xffffffffu;
-
-	for (size_t i = 0; i < len; i++) {
-		crc ^= p[i];
-		for (int k = 0; k < 8; k++)
-			crc = (crc >> 1) ^ (0xedb88320u & (0u - (crc & 1)));
-	}
-	return ~crc;
-}
-
-/* A Word document (.docx: a ZIP, stored) whose text is `what`. */
-static char *
-dossier_docx(const char *what, size_t *len)
-{
-	const char	*names[2] = { "[Content_Types].xml",
-			    "word/document.xml" };
-	char		*data[2], *buf = NULL, *cd = NULL;
-	size_t		 cd_len = 0, offsets[2];
-
-	data[0] = xasprintf("<?xml version=\"1.0\"?><Types xmlns=\"http://"
-	    "schemas.openxmlformats.org/package/2006/content-types\"><Override "
-	    "PartName=\"/word/document.xml\" ContentType=\"application/"
-	    "vnd.openxmlformats-officedocument.wordprocessingml.document.main+"
-	    "xml\"/></Types>");
-	data[1] = xasprintf("<?xml version=\"1.0\"?><w:document xmlns:w=\"http:"
-	    "//schemas.openxmlformats.org/wordprocessingml/2006/main\"><w:body>"
-	    "<w:p><w:r><w:t>%s</w:t></w:r></w:p></w:body></w:document>", what);
-	*len = 0;
-	for (int i = 0; i < 2; i++) {
-		uint32_t	crc = dossier_crc32(data[i], strlen(data[i]));
-		uint32_t	size = (uint32_t)strlen(data[i]);
-		uint32_t	nlen = (uint32_t)strlen(names[i]);
-
-		offsets[i] = *len;
-		dossier_put_le(&buf, len, 0x04034b50, 4);	/* local header */
-		dossier_put_le(&buf, len, 20, 2);
-		dossier_put_le(&buf, len, 0, 2);	/* flags */
-		dossier_put_le(&buf, len, 0, 2);	/* stored */
-		dossier_put_le(&buf, len, 0, 2);	/* time */
-		dossier_put_le(&buf, len, 0x21, 2);	/* 1980-01-01 */
-		dossier_put_le(&buf, len, crc, 4);
-		dossier_put_le(&buf, len, size, 4);
-		dossier_put_le(&buf, len, size, 4);
-		dossier_put_le(&buf, len, nlen, 2);
-		dossier_put_le(&buf, len, 0, 2);
-		dossier_put(&buf, len, names[i], nlen);
-		dossier_put(&buf, len, data[i], size);
-
-		dossier_put_le(&cd, &cd_len, 0x02014b50, 4);	/* central */
-		dossier_put_le(&cd, &cd_len, 20, 2);
-		dossier_put_le(&cd, &cd_len, 20, 2);
-		dossier_put_le(&cd, &cd_len, 0, 2);
-		dossier_put_le(&cd, &cd_len, 0, 2);
-		dossier_put_le(&cd, &cd_len, 0, 2);
-		dossier_put_le(&cd, &cd_len, 0x21, 2);
-		dossier_put_le(&cd, &cd_len, crc, 4);
-		dossier_put_le(&cd, &cd_len, size, 4);
-		dossier_put_le(&cd, &cd_len, size, 4);
-		dossier_put_le(&cd, &cd_len, nlen, 2);
-		dossier_put_le(&cd, &cd_len, 0, 2);	/* extra */
-		dossier_put_le(&cd, &cd_len, 0, 2);	/* comment */
-		dossier_put_le(&cd, &cd_len, 0, 2);	/* disk */
-		dossier_put_le(&cd, &cd_len, 0, 2);
-		dossier_put_le(&cd, &cd_len, 0, 4);
-		dossier_put_le(&cd, &cd_len, (uint32_t)offsets[i], 4);
-		dossier_put(&cd, &cd_len, names[i], nlen);
-		free(data[i]);
-	}
-	offsets[0] = *len;
-	dossier_put(&buf, len, cd, cd_len);
-	dossier_put_le(&buf, len, 0x06054b50, 4);	/* end of directory */
-	dossier_put_le(&buf, len, 0, 2);
-	dossier_put_le(&buf, len, 0, 2);
-	dossier_put_le(&buf, len, 2, 2);
-	dossier_put_le(&buf, len, 2, 2);
-	dossier_put_le(&buf, len, (uint32_t)cd_len, 4);
-	dossier_put_le(&buf, len, (uint32_t)offsets[0], 4);
-	dossier_put_le(&buf, len, 0, 2);
-	free(cd);
-	return buf;
-}
-
-/*
- * Writes DIR/name: a PDF that opens, or a Word document, as the name says,
- * its content naming `what` (so that each file differs); returns its path.
- */
-static const char *
-dossier_file(const char *name, const char *what)
-{
-	const char	*path = harness_path(h, "%s", name);
-	char		*content;
-	size_t		 len;
-	FILE		*fp;
-
-	content = strstr(name, ".pdf") != NULL ? dossier_pdf(what, &len) :
-	    dossier_docx(what, &len);
-	if ((fp = fopen(path, "w")) == NULL ||
-	    fwrite(content, 1, len, fp) != len || fclose(fp) != 0)
-		ck_abort_msg("could not write %s", path);
-	free(content);
-	return path;
-}
-
 static uint64_t
 dossier_new(const char *user)
 {
@@ -356,11 +188,13 @@ dossier_attach_all(const char *user, const char *id)
 
 		snprintf(name, sizeof name, "%s.docx", docs[i]);
 		j = dossier_cli_json(user, "dossier", "attach", id, "--document",
-		    docs[i], "--editable", dossier_file(name, docs[i]), NULL);
+		    docs[i], "--editable", harness_document_file(h, name,
+		    docs[i]), NULL);
 		harness_json_free(&j);
 		snprintf(name, sizeof name, "%s.pdf", docs[i]);
 		j = dossier_cli_json(user, "dossier", "attach", id, "--document",
-		    docs[i], "--pdf", dossier_file(name, docs[i]), NULL);
+		    docs[i], "--pdf", harness_document_file(h, name, docs[i]),
+		    NULL);
 		harness_json_free(&j);
 	}
 }
@@ -438,7 +272,7 @@ START_TEST(test_year_end_up_the_chain)
 	    "--if-version", "1", "--members", "9", "--present", "8", "--date",
 	    "2024-05-17", NULL);
 	j = dossier_cli_json("ht", "dossier", "attach", id, "--document",
-	    "BIEN_BAN_HD", "--pdf", dossier_file("bien-ban-ky.pdf",
+	    "BIEN_BAN_HD", "--pdf", harness_document_file(h, "bien-ban-ky.pdf",
 	    "có chữ ký thư ký"), NULL);
 	harness_json_free(&j);
 	text = dossier_cli_text("ht", "--json", "dossier", "submit", id);
@@ -524,22 +358,7 @@ static enum conn_status
 dossier_send(const char *user, Tdkt__ClientEnvelope *req, const char *key,
     struct arena *a, Tdkt__ClientEnvelope **reply)
 {
-	struct conn_options	 opts = {
-		.endpoint = h->clients_endpoint,
-		.server_public_key = h->server_keys.public_key,
-		.timeout_ms = 5000,
-		.retries = 0,
-		.max_message_bytes = 16 * 1024 * 1024,
-	};
-	struct conn		*c = conn_new(&opts);
-	const char		*cause = "";
-	enum conn_status	 st;
-
-	req->session_token = (char *)harness_session(h, user);
-	req->idempotency_key = (char *)key;
-	st = conn_call(c, req, a, reply, &cause);
-	conn_free(&c);
-	return st;
+	return harness_call(h, user, req, key, a, reply);
 }
 
 START_TEST(test_retry_creates_one_dossier)
@@ -642,13 +461,15 @@ START_TEST(test_bad_input_changes_nothing)
 
 	/* A document the type does not have; a non-PDF in the PDF slot. */
 	dossier_refused("PHIEU_LA", "ht", "dossier", "attach", id,
-	    "--document", "PHIEU_LA", "--pdf", dossier_file("x.pdf", "x"), NULL);
+	    "--document", "PHIEU_LA", "--pdf",
+	    harness_document_file(h, "x.pdf", "x"), NULL);
 	dossier_refused("không phải tệp PDF", "ht", "dossier", "attach", id,
 	    "--document", "TO_TRINH", "--pdf",
-	    dossier_file("to-trinh.docx", "giả PDF"), NULL);
+	    harness_document_file(h, "to-trinh.docx", "giả PDF"), NULL);
 	dossier_refused("không phải tệp văn bản", "ht", "dossier", "attach", id,
 	    "--document", "TO_TRINH", "--editable",
-	    dossier_file("to-trinh-that.pdf", "PDF trong ô Word"), NULL);
+	    harness_document_file(h, "to-trinh-that.pdf", "PDF trong ô Word"),
+	    NULL);
 	/* A nominee of another school; the same nominee twice. */
 	dossier_refused("không thuộc đơn vị", "ht", "dossier", "nominate", id,
 	    "--person", "Q1-BN-003", "--title", "LDTT", NULL);
@@ -1038,8 +859,8 @@ START_TEST(test_validation_findings)
 
 	/* Fixed: a sound PDF, the whole council, only the registered one. */
 	j = dossier_cli_json("ht", "dossier", "attach", id, "--document",
-	    "TO_TRINH", "--pdf", dossier_file("to-trinh-moi.pdf", "bản mới"),
-	    NULL);
+	    "TO_TRINH", "--pdf", harness_document_file(h, "to-trinh-moi.pdf",
+	    "bản mới"), NULL);
 	harness_json_free(&j);
 	j = dossier_cli_json("ht", "dossier", "meeting", id, "--members", "9",
 	    "--present", "8", "--date", "2024-05-17", NULL);

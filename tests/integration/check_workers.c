@@ -165,8 +165,9 @@ END_TEST
 
 /* Receives one event on `sub` and checks its frames and worker part. */
 static void
-workers_expect_event(void *sub, Tdkt__WorkerEvent__Kind kind,
-    const char *name, uint32_t connected, int64_t after_ms)
+workers_expect_event(void *sub, const char *topic,
+    Tdkt__WorkerEvent__Kind kind, const char *name, uint32_t connected,
+    int64_t after_ms)
 {
 	struct harness_message	 m;
 	Tdkt__Event		*ev;
@@ -174,10 +175,9 @@ workers_expect_event(void *sub, Tdkt__WorkerEvent__Kind kind,
 	ck_assert_msg(harness_recv(sub, HARNESS_WAIT_MS, &m) == 0,
 	    "no worker event of kind %d", (int)kind);
 	ck_assert_uint_eq(m.total, 2);
-	ck_assert_str_eq((char *)m.data[0], "worker");
+	ck_assert_str_eq((char *)m.data[0], topic);
 	ev = tdkt__event__unpack(NULL, m.len[1], m.data[1]);
 	ck_assert_msg(ev != NULL, "the event does not unpack");
-	ck_assert_str_eq(ev->topic, "worker");
 	ck_assert_int_ge(ev->at_unix_ms, after_ms - 1000);
 	ck_assert_int_le(ev->at_unix_ms, clock_wall_ms() + 1000);
 	ck_assert_int_eq(ev->body_case, TDKT__EVENT__BODY_WORKER);
@@ -192,26 +192,34 @@ workers_expect_event(void *sub, Tdkt__WorkerEvent__Kind kind,
 START_TEST(test_worker_events)
 {
 	struct harness_proc	*w;
-	void			*sub;
+	struct harness_message	 m;
+	void			*sub, *stray;
+	const char		*topic;
 	int64_t			 now;
 
 	h = harness_new();
 	harness_start(h, 0);
 	sub = harness_socket(h, ZMQ_SUB);
-	ck_assert_int_eq(zmq_setsockopt(sub, ZMQ_SUBSCRIBE, "worker", 6), 0);
-	ck_assert_int_eq(harness_socket_connect(h, sub, h->events_endpoint,
+	topic = harness_watch(h, "admin", sub);
+	/* A subscription to a topic the server did not issue is ignored. */
+	stray = harness_socket(h, ZMQ_SUB);
+	ck_assert_int_eq(zmq_setsockopt(stray, ZMQ_SUBSCRIBE, "", 0), 0);
+	ck_assert_int_eq(harness_socket_connect(h, stray, h->events_endpoint,
 	    HARNESS_WAIT_MS), 0);
 
 	now = clock_wall_ms();
 	w = harness_worker_start(h, "w1");
-	workers_expect_event(sub, TDKT__WORKER_EVENT__KIND__KIND_CONNECTED,
-	    "w1", 1, now);
+	workers_expect_event(sub, topic,
+	    TDKT__WORKER_EVENT__KIND__KIND_CONNECTED, "w1", 1, now);
 
 	now = clock_wall_ms();
 	ck_assert_int_eq(harness_proc_stop(h, w, SIGTERM), 0);
-	workers_expect_event(sub, TDKT__WORKER_EVENT__KIND__KIND_DISCONNECTED,
-	    "w1", 0, now);
+	workers_expect_event(sub, topic,
+	    TDKT__WORKER_EVENT__KIND__KIND_DISCONNECTED, "w1", 0, now);
+	ck_assert_msg(harness_recv(stray, 500, &m) != 0,
+	    "an unissued subscription received an event");
 
+	harness_socket_close(h, &stray);
 	harness_socket_close(h, &sub);
 	ck_assert_int_eq(harness_server_stop(h), 0);
 }

@@ -639,6 +639,89 @@ harness_cli_start(struct harness *h, ...)
 	return p;
 }
 
+struct harness_proc *
+harness_cli_start_as(struct harness *h, const char *user, ...)
+{
+	char			*path = harness_program("tdkt");
+	char			*argv[HARNESS_MAX_ARGS];
+	struct harness_proc	*p;
+	va_list			 ap;
+	const char		*prefix[] = { path, "--config",
+				    strcmp(user, "admin") == 0 ?
+				    h->client_config :
+				    harness_path(h, "client-%s.yaml", user) };
+
+	va_start(ap, user);
+	harness_argv(argv, HARNESS_MAX_ARGS, prefix, 3, ap);
+	va_end(ap);
+	p = harness_command_start(h, argv, 0);
+	free(path);
+	return p;
+}
+
+struct harness_proc *
+harness_program_start(struct harness *h, const char *program, ...)
+{
+	char			*argv[HARNESS_MAX_ARGS];
+	char			*path = harness_program(program);
+	struct harness_proc	*p;
+	va_list			 ap;
+
+	va_start(ap, program);
+	harness_argv(argv, HARNESS_MAX_ARGS, (const char *const *)&path, 1, ap);
+	va_end(ap);
+	p = harness_command_start(h, argv, 0);
+	free(path);
+	return p;
+}
+
+enum conn_status
+harness_call(struct harness *h, const char *user, Tdkt__ClientEnvelope *req,
+    const char *idempotency_key, struct arena *a,
+    Tdkt__ClientEnvelope **reply)
+{
+	struct conn_options	 opts = {
+		.endpoint = h->clients_endpoint,
+		.server_public_key = h->server_keys.public_key,
+		.timeout_ms = 15000,
+		.retries = 0,
+		.max_message_bytes = 16 * 1024 * 1024,
+	};
+	struct conn		*c = conn_new(&opts);
+	const char		*cause = "";
+	enum conn_status	 st;
+
+	req->session_token = (char *)harness_session(h, user);
+	req->idempotency_key = (char *)(idempotency_key != NULL ?
+	    idempotency_key : "");
+	st = conn_call(c, req, a, reply, &cause);
+	conn_free(&c);
+	return st;
+}
+
+const char *
+harness_watch(struct harness *h, const char *user, void *sub)
+{
+	Tdkt__ClientEnvelope	 req = TDKT__CLIENT_ENVELOPE__INIT;
+	Tdkt__WatchRequest	 in = TDKT__WATCH_REQUEST__INIT;
+	Tdkt__ClientEnvelope	*reply = NULL;
+	struct arena		*a = arena_new(1024 * 1024);
+	const char		*topic;
+
+	req.body_case = TDKT__CLIENT_ENVELOPE__BODY_WATCH_REQUEST;
+	req.watch_request = &in;
+	ck_assert_int_eq(harness_call(h, user, &req, NULL, a, &reply), CONN_OK);
+	ck_assert_int_eq(reply->body_case,
+	    TDKT__CLIENT_ENVELOPE__BODY_WATCH_REPLY);
+	topic = harness_keep(h, xstrdup(reply->watch_reply->topic));
+	arena_free(&a);
+	ck_assert_int_eq(zmq_setsockopt(sub, ZMQ_SUBSCRIBE, topic,
+	    strlen(topic)), 0);
+	ck_assert_int_eq(harness_socket_connect(h, sub, h->events_endpoint,
+	    HARNESS_WAIT_MS), 0);
+	return topic;
+}
+
 void
 harness_output_clear(struct harness_output *out)
 {

@@ -40,6 +40,7 @@
 #include <check.h>
 
 #include "client.pb-c.h"
+#include "conn.h"
 #include "curve.h"
 
 /* Deadlines, generous for a 2-core machine running sanitized binaries. */
@@ -106,6 +107,7 @@ struct harness_message {
 	size_t		 len[HARNESS_MAX_FRAMES];
 };
 
+struct arena;
 struct harness_option;
 struct harness_string;
 struct conn;
@@ -300,6 +302,12 @@ int		 harness_cli(struct harness *, struct harness_output *out, ...)
 /* Starts `tdkt --config DIR/client.yaml ARGS...` without waiting. */
 struct harness_proc *harness_cli_start(struct harness *, ...)
 		    __attribute__((sentinel));
+/* The same as `user` ("admin", or one made by harness_user). */
+struct harness_proc *harness_cli_start_as(struct harness *, const char *user,
+		    ...) __attribute__((sentinel));
+/* Starts `program` (as harness_run names it) without waiting. */
+struct harness_proc *harness_program_start(struct harness *,
+		    const char *program, ...) __attribute__((sentinel));
 /*
  * Waits up to timeout_ms for a command started with harness_cli_start and
  * fills `out`; returns out->code (HARNESS_TIMEOUT: still running).
@@ -333,6 +341,21 @@ int		 harness_socket_connect(struct harness *, void *sock,
 		    const char *endpoint, int64_t handshake_ms);
 /* Closes a socket from harness_socket and sets *sockp to NULL. */
 void		 harness_socket_close(struct harness *, void **sockp);
+
+/*
+ * Sends `req` as `user` ("admin", or one made by harness_user) through the
+ * client library, once, with `idempotency_key` (NULL: none); the answer is
+ * unpacked into `a`.
+ */
+enum conn_status harness_call(struct harness *, const char *user,
+		    Tdkt__ClientEnvelope *req, const char *idempotency_key,
+		    struct arena *a, Tdkt__ClientEnvelope **reply);
+/*
+ * Asks for a watch topic as `user`, subscribes the SUB socket `sub` to it
+ * and connects it to the event socket; returns the topic (owned by the
+ * harness). Fails the test if a step fails.
+ */
+const char	*harness_watch(struct harness *, const char *user, void *sub);
 
 /* Packs `msg` and sends it as one frame; returns 0 or -1. */
 int		 harness_send(void *sock, const ProtobufCMessage *msg);
