@@ -35,6 +35,8 @@
 /* A unit that owes a dossier of a type, and the rulebook's reminder rules. */
 struct remind_candidate {
 	int64_t		 rulebook_id;
+	int64_t		 issuer_id;		/* the rulebook's issuer */
+	const char	*period;		/* and period: whose deadline */
 	const char	*type_code;
 	int32_t		 closes;		/* day numbers (date.h) */
 	int32_t		 extended_until;	/* 0: no extension */

@@ -13,9 +13,6 @@
 #include "remind_plan.h"
 #include "xmalloc.h"
 
-/* A rulebook's reminder offsets: a handful. */
-#define DB_REMINDERS_MAX_OFFSETS	32
-
 struct db_reminders_call {
 	void			*arg;
 	db_reminders_lease_cb	*lease_cb;
@@ -78,6 +75,17 @@ db_reminders_lease(struct db *db, const char *holder, int64_t ttl_ms,
 	    2, params, db_reminders_lease_done, call);
 }
 
+/* How many items the array literal "{7,3,-1}" holds, at most. */
+static size_t
+db_reminders_count_items(const char *text)
+{
+	size_t	n = 1;
+
+	for (; *text != '\0'; text++)
+		n += *text == ',';
+	return n;
+}
+
 /* Parses "{7,3,-1}" into `out`; returns how many. */
 static size_t
 db_reminders_offsets(const char *text, int32_t *out, size_t max)
@@ -120,7 +128,8 @@ db_reminders_candidates_done(void *arg, const PGresult *res,
 {
 	struct db_reminders_call	*call = arg;
 	struct remind_candidate		*c;
-	int32_t				*offsets;
+	int32_t				**offsets;
+	size_t				 max;
 	int				 n;
 
 	if (error != NULL) {
@@ -130,8 +139,7 @@ db_reminders_candidates_done(void *arg, const PGresult *res,
 	}
 	n = PQntuples(res);
 	c = xcalloc(n > 0 ? (size_t)n : 1, sizeof *c);
-	offsets = xcalloc(n > 0 ? (size_t)n * DB_REMINDERS_MAX_OFFSETS : 1,
-	    sizeof *offsets);
+	offsets = xcalloc(n > 0 ? (size_t)n : 1, sizeof *offsets);
 	for (int i = 0; i < n; i++) {
 		c[i].rulebook_id = db_reminders_int(res, i, 0);
 		c[i].type_code = PQgetvalue(res, i, 1);
@@ -140,28 +148,36 @@ db_reminders_candidates_done(void *arg, const PGresult *res,
 		c[i].unit_id = db_reminders_int(res, i, 5);
 		c[i].unit_level = PQgetvalue(res, i, 6);
 		c[i].office_id = db_reminders_int(res, i, 7);
-		c[i].offsets = &offsets[(size_t)i * DB_REMINDERS_MAX_OFFSETS];
+		max = db_reminders_count_items(PQgetvalue(res, i, 8));
+		offsets[i] = xcalloc(max, sizeof *offsets[i]);
+		c[i].offsets = offsets[i];
 		c[i].noffsets = db_reminders_offsets(PQgetvalue(res, i, 8),
-		    &offsets[(size_t)i * DB_REMINDERS_MAX_OFFSETS],
-		    DB_REMINDERS_MAX_OFFSETS);
+		    offsets[i], max);
 		c[i].channels = db_reminders_channels(PQgetvalue(res, i, 9));
+		c[i].issuer_id = db_reminders_int(res, i, 10);
+		c[i].period = PQgetvalue(res, i, 11);
 	}
 	call->candidates_cb(call->arg, c, (size_t)n, NULL);
+	for (int i = 0; i < n; i++)
+		free(offsets[i]);
 	free(offsets);
 	free(c);
 	free(call);
 }
 
 void
-db_reminders_candidates(struct db *db, const char *today,
+db_reminders_candidates(struct db *db, int64_t now_ms,
     db_reminders_candidates_cb *cb, void *arg)
 {
 	struct db_reminders_call	*call = db_reminders_call_new(arg);
-	const char			*params[1] = { today };
+	char				 now[24];
+	const char			*params[1] = { now };
 
 	call->candidates_cb = cb;
-	db_query(db, "SELECT * FROM reminder_candidates($1::date)", 1, params,
-	    db_reminders_candidates_done, call);
+	snprintf(now, sizeof now, "%" PRId64, now_ms);
+	db_query(db, "SELECT * FROM reminder_candidates(to_timestamp("
+	    "$1::bigint / 1000.0))", 1, params, db_reminders_candidates_done,
+	    call);
 }
 
 static void
@@ -181,15 +197,17 @@ db_reminders_commit_done(void *arg, const PGresult *res, const char *error)
 }
 
 void
-db_reminders_commit(struct db *db, const char *holder, const char *items_json,
-    db_reminders_commit_cb *cb, void *arg)
+db_reminders_commit(struct db *db, const char *holder, int64_t ttl_ms,
+    const char *items_json, db_reminders_commit_cb *cb, void *arg)
 {
 	struct db_reminders_call	*call = db_reminders_call_new(arg);
-	const char			*params[2] = { holder, items_json };
+	char				 ttl[24];
+	const char			*params[3] = { holder, ttl, items_json };
 
 	call->commit_cb = cb;
-	db_query(db, "SELECT * FROM reminder_plan_commit($1, $2::jsonb)", 2,
-	    params, db_reminders_commit_done, call);
+	snprintf(ttl, sizeof ttl, "%" PRId64, ttl_ms);
+	db_query(db, "SELECT * FROM reminder_plan_commit($1, $2::integer,"
+	    " $3::jsonb)", 3, params, db_reminders_commit_done, call);
 }
 
 /* The job's list of what is missing, from its lines, in `a`. */
@@ -197,7 +215,7 @@ static void
 db_reminders_missing(struct arena *a, const PGresult *res, int row, int col,
     Tdkt__RemindJob *job)
 {
-	char	*text, **items;
+	char	*text, **items = NULL;
 	size_t	 n;
 
 	text = arena_strdup(a, PQgetvalue(res, row, col));
@@ -248,7 +266,8 @@ db_reminders_job_done(void *arg, const PGresult *res, const char *error)
 	job->issuer_name = arena_strdup(a, PQgetvalue(res, 0, 17));
 	job->period = arena_strdup(a, PQgetvalue(res, 0, 18));
 	job->level_name = arena_strdup(a, PQgetvalue(res, 0, 19));
-	job->message_id = arena_strdup(a, PQgetvalue(res, 0, 20));
+	job->obsolete = strcmp(PQgetvalue(res, 0, 20), "t") == 0;
+	job->message_id = arena_strdup(a, PQgetvalue(res, 0, 21));
 	call->job_cb(call->arg, arena_exhausted(a) ? NULL : job,
 	    arena_exhausted(a) ? "the reminder is too large" : NULL);
 	free(call);
@@ -268,6 +287,7 @@ db_reminders_job_input(struct db *db, struct arena *a, const char *key,
 	    " deadline, extended, offset_days, planned_ms, dossier_state,"
 	    " dossier_id, array_to_string(ARRAY(SELECT replace(m, E'\\n', ' ')"
 	    " FROM unnest(missing) m), E'\\n'), issuer_name, period, level,"
+	    " obsolete,"
 	    " format('<%s@tdkt>', encode(sha256(convert_to(key, 'UTF8')),"
 	    " 'hex')) FROM reminder_job_input($1)", 1, params,
 	    db_reminders_job_done, call);

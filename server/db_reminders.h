@@ -26,17 +26,20 @@ void	db_reminders_lease(struct db *, const char *holder, int64_t ttl_ms,
 typedef void	db_reminders_candidates_cb(void *arg,
 		    const struct remind_candidate *, size_t n,
 		    const char *error);
-/* Units owing a dossier whose deadline is near `today` (YYYY-MM-DD). */
-void	db_reminders_candidates(struct db *, const char *today,
+/*
+ * Units owing a dossier whose deadline is near `now_ms`, that got no
+ * reminder for it in the last day.
+ */
+void	db_reminders_candidates(struct db *, int64_t now_ms,
 	    db_reminders_candidates_cb *, void *arg);
 
 typedef void	db_reminders_commit_cb(void *arg, bool planned,
 		    unsigned reminders, unsigned escalations, const char *error);
 /*
  * Writes the reminders in `items_json` (see reminder_plan_commit) with
- * their jobs, if `holder` still holds the lease.
+ * their jobs, if `holder` still holds the lease, and renews it for `ttl_ms`.
  */
-void	db_reminders_commit(struct db *, const char *holder,
+void	db_reminders_commit(struct db *, const char *holder, int64_t ttl_ms,
 	    const char *items_json, db_reminders_commit_cb *, void *arg);
 
 /*

@@ -1,9 +1,9 @@
 /*
  * events.c - watchers and the XPUB socket of live events; see events.h.
  *
- * Watchers are few (one per open `tdkt watch`) and events come a few at a
- * time, so both live in plain arrays scanned in full: a topic is looked up
- * on each subscription, and each event is matched against every watcher.
+ * Watchers (one per open `tdkt watch`, at most events.max_watchers) live in
+ * a plain array scanned in full: a topic is looked up on each subscription,
+ * and each event is matched against every watcher, a few comparisons each.
  */
 #include <sys/random.h>
 

@@ -17,7 +17,7 @@
  *               RemindJob (db_reminders.c) read at dispatch, so its state and
  *               what is missing are current; its RemindResult becomes
  *               {key, channel, subject, body, message_id, smtp_reply,
- *               sent_to, skipped} for job_effect_remind.
+ *               sent_to, skipped, obsolete} for job_effect_remind.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -98,6 +98,26 @@ job_hooks_json(struct jsonw *w, const char *what, char **error)
 	return out;
 }
 
+/*
+ * Unpacks a worker's result into a new arena (*ap, caller frees); NULL with
+ * *error (caller frees) naming `what` when it cannot be read.
+ */
+static ProtobufCMessage *
+job_hooks_unpack(const ProtobufCMessageDescriptor *desc, const void *result,
+    size_t len, const char *what, struct arena **ap, char **error)
+{
+	ProtobufCMessage	*msg;
+	struct wire_error	 err;
+
+	*ap = arena_new(len * 4 + 4096);
+	msg = wire_unpack(*ap, desc, result, len, len, &err);
+	if (msg == NULL) {
+		*error = xasprintf("an unreadable %s: %s", what, err.detail);
+		arena_free(ap);
+	}
+	return msg;
+}
+
 /* ---- validate ---- */
 
 static void
@@ -135,20 +155,16 @@ job_hooks_validate_prepare(struct server *s, const struct db_job_lease *lease,
 static char *
 job_hooks_validate_effect(const void *result, size_t len, char **error)
 {
-	struct arena		*a = arena_new(len * 4 + 4096);
+	struct arena		*a;
 	Tdkt__ValidateResult	*r;
-	struct wire_error	 err;
 	struct jsonw		 w;
 	char			*out;
 
-	r = (Tdkt__ValidateResult *)wire_unpack(a,
-	    &tdkt__validate_result__descriptor, result, len, len, &err);
-	if (r == NULL) {
-		*error = xasprintf("an unreadable validation result: %s",
-		    err.detail);
-		arena_free(&a);
+	r = (Tdkt__ValidateResult *)job_hooks_unpack(
+	    &tdkt__validate_result__descriptor, result, len,
+	    "validation result", &a, error);
+	if (r == NULL)
 		return NULL;
-	}
 	jsonw_init(&w, JOB_HOOKS_EFFECT_MAX);
 	jsonw_object_begin(&w);
 	jsonw_key(&w, "dossier_id");
@@ -226,19 +242,16 @@ job_hooks_inspect_prepare(struct server *s, const struct db_job_lease *lease,
 static char *
 job_hooks_inspect_effect(const void *result, size_t len, char **error)
 {
-	struct arena		*a = arena_new(len * 4 + 4096);
+	struct arena		*a;
 	Tdkt__InspectFileResult	*r;
-	struct wire_error	 err;
 	struct jsonw		 w;
 	char			*out;
 
-	r = (Tdkt__InspectFileResult *)wire_unpack(a,
-	    &tdkt__inspect_file_result__descriptor, result, len, len, &err);
-	if (r == NULL) {
-		*error = xasprintf("an unreadable inspection: %s", err.detail);
-		arena_free(&a);
+	r = (Tdkt__InspectFileResult *)job_hooks_unpack(
+	    &tdkt__inspect_file_result__descriptor, result, len, "inspection",
+	    &a, error);
+	if (r == NULL)
 		return NULL;
-	}
 	/* Bytes damaged on their way say nothing of the file: try again. */
 	if (strcmp(r->problem, "sha256_mismatch") == 0) {
 		*error = xstrdup("the file's bytes did not match their SHA-256 "
@@ -308,20 +321,16 @@ job_hooks_remind_prepare(struct server *s, const struct db_job_lease *lease,
 static char *
 job_hooks_remind_effect(const void *result, size_t len, char **error)
 {
-	struct arena		*a = arena_new(len * 4 + 4096);
+	struct arena		*a;
 	Tdkt__RemindResult	*r;
-	struct wire_error	 err;
 	struct jsonw		 w;
 	char			*out;
 
-	r = (Tdkt__RemindResult *)wire_unpack(a,
-	    &tdkt__remind_result__descriptor, result, len, len, &err);
-	if (r == NULL) {
-		*error = xasprintf("an unreadable reminder result: %s",
-		    err.detail);
-		arena_free(&a);
+	r = (Tdkt__RemindResult *)job_hooks_unpack(
+	    &tdkt__remind_result__descriptor, result, len, "reminder result",
+	    &a, error);
+	if (r == NULL)
 		return NULL;
-	}
 	jsonw_init(&w, JOB_HOOKS_EFFECT_MAX);
 	jsonw_object_begin(&w);
 	jsonw_key(&w, "key");
@@ -340,6 +349,8 @@ job_hooks_remind_effect(const void *result, size_t len, char **error)
 	jsonw_string(&w, r->sent_to);
 	jsonw_key(&w, "skipped");
 	jsonw_bool(&w, r->skipped);
+	jsonw_key(&w, "obsolete");
+	jsonw_bool(&w, r->obsolete);
 	jsonw_object_end(&w);
 	out = job_hooks_json(&w, "the reminder's result", error);
 	arena_free(&a);

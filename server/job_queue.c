@@ -736,6 +736,8 @@ job_queue_read_effect(struct result *r, const char *kind,
 	r->ok = false;
 	r->error = xasprintf("%s: %s", worker_name, why);
 	r->permanent = false;
+	/* The worker did the job: if it acts outside, it has acted. */
+	r->unknown = true;
 	free(why);
 }
 

@@ -132,6 +132,13 @@ remind_planner_finish(struct remind_planner *p, bool planned,
 
 static void	remind_planner_write_next(struct remind_planner *);
 
+/* The lease lasts three periods: a server that dies is replaced soon. */
+static int64_t
+remind_planner_lease_ms(const struct remind_planner *p)
+{
+	return 3 * p->server->conf->reminders_plan_every_ms;
+}
+
 static void
 remind_planner_written(void *arg, bool planned, unsigned reminders,
     unsigned escalations, const char *error)
@@ -157,7 +164,8 @@ remind_planner_write_next(struct remind_planner *p)
 		return;
 	}
 	db_reminders_commit(p->server->db, p->holder,
-	    p->chunks[p->next_chunk++], remind_planner_written, p);
+	    remind_planner_lease_ms(p), p->chunks[p->next_chunk++],
+	    remind_planner_written, p);
 }
 
 /* Adds one due reminder of `c` to the chunk being written in `w`. */
@@ -171,6 +179,10 @@ remind_planner_item(struct jsonw *w, const struct remind_candidate *c,
 	jsonw_object_begin(w);
 	jsonw_key(w, "rulebook");
 	jsonw_int(w, c->rulebook_id);
+	jsonw_key(w, "issuer");
+	jsonw_int(w, c->issuer_id);
+	jsonw_key(w, "period");
+	jsonw_string(w, c->period);
 	jsonw_key(w, "type");
 	jsonw_string(w, c->type_code);
 	jsonw_key(w, "deadline");
@@ -225,6 +237,11 @@ remind_planner_candidates(void *arg, const struct remind_candidate *c,
 		remind_planner_finish(p, false, p->holder, error);
 		return;
 	}
+	/*
+	 * A candidate's reminders never straddle two chunks: the candidates
+	 * query skips a unit that got one in the last day, which is right
+	 * only if it got all of them.
+	 */
 	for (size_t i = 0; i < n; i++) {
 		ndue = remind_plan(&c[i], p->now_ms, hour, due);
 		for (size_t k = 0; k < ndue; k++) {
@@ -233,14 +250,15 @@ remind_planner_candidates(void *arg, const struct remind_candidate *c,
 				jsonw_array_begin(&w);
 			}
 			remind_planner_item(&w, &c[i], &due[k]);
-			if (++in_chunk < REMIND_PLANNER_CHUNK)
-				continue;
-			in_chunk = 0;
-			if (!remind_planner_close_chunk(p, &w)) {
-				remind_planner_finish(p, false, p->holder,
-				    "a chunk of reminders is too large");
-				return;
-			}
+			in_chunk++;
+		}
+		if (in_chunk < REMIND_PLANNER_CHUNK)
+			continue;
+		in_chunk = 0;
+		if (!remind_planner_close_chunk(p, &w)) {
+			remind_planner_finish(p, false, p->holder,
+			    "a chunk of reminders is too large");
+			return;
 		}
 	}
 	if (in_chunk > 0 && !remind_planner_close_chunk(p, &w)) {
@@ -255,7 +273,6 @@ static void
 remind_planner_leased(void *arg, const char *holder, const char *error)
 {
 	struct remind_planner	*p = arg;
-	char			 today[DATE_BUF_SIZE];
 
 	if (holder == NULL) {
 		remind_planner_finish(p, false, "", error);
@@ -265,9 +282,8 @@ remind_planner_leased(void *arg, const char *holder, const char *error)
 		remind_planner_finish(p, false, holder, NULL);
 		return;
 	}
-	date_format_iso(date_of_ms_vn(p->now_ms), today);
-	db_reminders_candidates(p->server->db, today, remind_planner_candidates,
-	    p);
+	db_reminders_candidates(p->server->db, p->now_ms,
+	    remind_planner_candidates, p);
 }
 
 static void
@@ -281,8 +297,8 @@ remind_planner_start(struct remind_planner *p, int64_t now_ms)
 	p->next_run_ms = now_ms + conf->reminders_plan_every_ms;
 	p->now_ms = date_now_ms();
 	p->reminders = p->escalations = 0;
-	db_reminders_lease(p->server->db, p->holder,
-	    3 * conf->reminders_plan_every_ms, remind_planner_leased, p);
+	db_reminders_lease(p->server->db, p->holder, remind_planner_lease_ms(p),
+	    remind_planner_leased, p);
 }
 
 void

@@ -3,7 +3,7 @@
  * and only one server at a time.
  *
  * Every reminders.plan_every_ms, and a second after a change that may move
- * a date (a rulebook loaded, an extension granted, a dossier submitted), the
+ * a date (a rulebook loaded, an extension granted), the
  * planner takes or renews its lease in PostgreSQL (three periods long, so
  * another server takes over if this one dies), reads the units that still
  * owe a dossier near its deadline, works out which reminders are due now

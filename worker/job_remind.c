@@ -141,6 +141,16 @@ job_remind_send(const struct job_input *in, const Tdkt__RemindJob *job,
 	return 0;
 }
 
+/* Hands `result` back as the job's successful output. */
+static void
+job_remind_pack(const Tdkt__RemindResult *result, struct job_output *out)
+{
+	out->len = protobuf_c_message_get_packed_size(&result->base);
+	out->payload = xmalloc(out->len + 1);	/* an empty result is 0 bytes */
+	protobuf_c_message_pack(&result->base, out->payload);
+	out->ok = true;
+}
+
 /* Runs a reminder job for `channel`, the one its kind delivers on. */
 static void
 job_remind_run(const struct job_input *in, struct job_output *out,
@@ -173,23 +183,26 @@ job_remind_run(const struct job_input *in, struct job_output *out,
 		    channel, job->channel);
 		goto done;
 	}
+	result.key = job->key;
+	result.channel = job->channel;
+	/* Planned before the unit submitted or its deadline moved. */
+	if (job->obsolete) {
+		result.obsolete = true;
+		job_remind_pack(&result, out);
+		goto done;
+	}
 	if (remind_render(in->context->templates, job, &text, &cause) < 0) {
 		job_remind_fail(out, TDKT__ERROR_CODE__ERROR_CODE_INVALID_ARGUMENT,
 		    "%s", cause);
 		free(cause);
 		goto done;
 	}
-	result.key = job->key;
-	result.channel = job->channel;
 	result.subject = text.subject;
 	result.body = text.body;
 	if (strcmp(channel, "email") == 0 &&
 	    job_remind_send(in, job, &text, &result, &report, out) < 0)
 		goto done;
-	out->len = protobuf_c_message_get_packed_size(&result.base);
-	out->payload = xmalloc(out->len + 1);	/* an empty result is 0 bytes */
-	protobuf_c_message_pack(&result.base, out->payload);
-	out->ok = true;
+	job_remind_pack(&result, out);
 done:
 	remind_text_clear(&text);
 	arena_free(&a);

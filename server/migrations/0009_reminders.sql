@@ -1,5 +1,9 @@
 -- 0009_reminders.sql - deadline reminders, the inbox, and live events.
 --
+-- Reminders belong to a rulebook's issuer and period, not to one version of
+-- it: a corrected rulebook (a new version) must neither forget who has
+-- submitted nor send what was sent again.
+--
 -- Reminders. The server's planner (server/remind_planner.c, its logic in
 -- common/remind_plan.c) reads what is due from reminder_candidates(), works
 -- out which reminders are due now, and hands them to reminder_plan_commit(),
@@ -20,23 +24,29 @@
 -- are rows of live_events written in the transaction that made them, by
 -- trigger or by a job's effect. Every server tails the table and publishes
 -- to its own watchers, so a change made through one server reaches watchers
--- of all. Rows are tailed in commit order through transaction ids: a row
--- whose transaction id is below the oldest still running one (the snapshot's
--- xmin) can no longer change, so each poll takes exactly the rows between
--- the previous horizon and the new one (live_events_since).
+-- of all. Rows are tailed by transaction id: a row whose transaction id is
+-- below the oldest still running one in the cluster (the snapshot's xmin)
+-- can no longer change, so each poll takes exactly the rows between the
+-- previous horizon and the new one, each once (live_events_since). A long
+-- write transaction anywhere in the cluster holds the horizon back, and with
+-- it the events (not the work): they are hints for people watching now.
 
 INSERT INTO job_kinds (kind, max_attempts, timeout_ms, backoff_ms,
     backoff_max_ms, outside_effect, priority, has_effect)
 VALUES
-	('remind_inbox', 5, 30000, 2000, 300000, false, 20, true),
-	('remind_push', 3, 30000, 1000, 60000, false, 20, true),
+	-- After the work people wait for (validate, inspect_file): a
+	-- deadline day's burst of reminders must not hold up a submission.
+	('remind_inbox', 5, 30000, 2000, 300000, false, 1, true),
+	('remind_push', 3, 30000, 1000, 60000, false, 1, true),
 	-- A relay may take a while; a send that may have happened is never
 	-- retried blindly (outside_effect).
-	('remind_email', 5, 60000, 30000, 3600000, true, 30, true);
+	('remind_email', 5, 60000, 30000, 3600000, true, 0, true);
 
 -- One planned reminder: what it is about, who it is for and when it was due.
 CREATE TABLE reminders (
 	key			text PRIMARY KEY,
+	issuer_unit_id		bigint NOT NULL REFERENCES units (id),
+	period			text NOT NULL,
 	rulebook_id		bigint NOT NULL REFERENCES rulebooks (id),
 	type_code		text NOT NULL,
 	deadline		date NOT NULL,
@@ -61,20 +71,45 @@ CREATE TABLE reminders (
 	sent_to			text,
 	smtp_reply		text,
 	skipped			boolean NOT NULL DEFAULT false,
-	UNIQUE (rulebook_id, type_code, deadline, unit_id, offset_days,
-	    channel, audience),
+	UNIQUE (issuer_unit_id, period, type_code, deadline, unit_id,
+	    offset_days, channel, audience),
 	FOREIGN KEY (rulebook_id, type_code)
 	    REFERENCES rulebook_dossier_types (rulebook_id, code)
 );
-CREATE INDEX reminders_unit ON reminders (unit_id, planned_at);
+CREATE INDEX reminders_recent ON reminders (unit_id, type_code, deadline,
+    planned_at);
 
 -- The key of a reminder, from the tuple the unique constraint holds.
-CREATE FUNCTION reminder_key(p_rulebook bigint, p_type text, p_deadline date,
-    p_unit bigint, p_offset integer, p_channel text, p_audience text)
+CREATE FUNCTION reminder_key(p_issuer bigint, p_period text, p_type text,
+    p_deadline date, p_unit bigint, p_offset integer, p_channel text,
+    p_audience text)
 RETURNS text LANGUAGE sql IMMUTABLE AS $$
-	SELECT format('remind:%s:%s:%s:%s:%s:%s', p_rulebook, p_type,
+	SELECT format('remind:%s:%s:%s:%s:%s:%s:%s', p_issuer, p_period, p_type,
 	    to_char(p_deadline, 'YYYY-MM-DD'), p_unit, p_offset, p_channel) ||
 	    CASE WHEN p_audience = 'office' THEN ':office' ELSE '' END
+$$;
+
+-- Whether `p_unit` still owes a dossier of type `p_type` of the rulebooks of
+-- `p_issuer` for `p_period` (any version): none of that type is past
+-- `draft` and `needs_fixes`.
+CREATE FUNCTION reminder_owed(p_issuer bigint, p_period text, p_type text,
+    p_unit bigint) RETURNS boolean
+LANGUAGE sql STABLE AS $$
+	SELECT NOT EXISTS (SELECT 1 FROM dossiers d
+	    JOIN rulebooks rd ON rd.id = d.rulebook_id
+	    WHERE d.unit_id = p_unit AND d.type_code = p_type
+		AND rd.issuer_unit_id = p_issuer AND rd.period = p_period
+		AND d.state NOT IN ('draft', 'needs_fixes'))
+$$;
+
+-- The unit's extension of type `p_type` of those rulebooks, or NULL.
+CREATE FUNCTION reminder_extension(p_issuer bigint, p_period text,
+    p_type text, p_unit bigint) RETURNS date
+LANGUAGE sql STABLE AS $$
+	SELECT max(e.until) FROM extensions e
+	JOIN rulebooks re ON re.id = e.rulebook_id
+	WHERE e.unit_id = p_unit AND e.type_code = p_type
+	    AND re.issuer_unit_id = p_issuer AND re.period = p_period
 $$;
 
 -- The planner's lease: one holder at a time, for `p_ttl_ms` unless renewed.
@@ -114,79 +149,105 @@ LANGUAGE sql IMMUTABLE AS $$
 $$;
 
 -- Every (rulebook, dossier type, unit) that still owes a dossier and whose
--- deadline is near `p_today`: from `p_lead_days` before it (the largest
--- offset) to `p_lag_days` after (the most overdue offset), extensions
--- applied. A unit owes a dossier of a type of the rulebook in force for it
--- (the nearest issuer's), submitted by the unit or, for block dossiers, by
--- its block's leader, until one of that type is past `draft` and
--- `needs_fixes`. `office_id` is the unit the dossier goes to (its type's
--- recipient level), whose specialists hear of it when it is overdue.
-CREATE FUNCTION reminder_candidates(p_today date)
+-- deadline is near `p_now`: from `lead` days before it (the largest offset)
+-- to `lag` days after (the most overdue offset), extensions applied, and
+-- that got no reminder for that deadline in the last day (the planner sends
+-- at most one offset a day: what it wrote then is all it would write now).
+-- A unit owes a dossier of a type of the rulebook in force for it (the
+-- nearest issuer's for that period), submitted by the unit or, for block
+-- dossiers, by its block's leader, until one of that type (under any version
+-- of the rulebook) is past `draft` and `needs_fixes`. `office_id`, the unit
+-- the dossier is due at, whose specialists of `unit_level` hear of it once
+-- it is overdue, is looked up only then.
+--
+-- Types are narrowed to the dates first, so a day with no deadline near
+-- costs a scan of the rulebooks, not of the schools.
+CREATE FUNCTION reminder_candidates(p_now timestamptz)
 RETURNS TABLE (rulebook_id bigint, type_code text, opens date, closes date,
     extended_until date, unit_id bigint, unit_level text, office_id bigint,
-    offsets integer[], channels text[])
+    offsets integer[], channels text[], issuer_unit_id bigint, period text)
 LANGUAGE sql STABLE AS $$
-	WITH books AS (
-		SELECT r.id, r.issuer_unit_id, iu.path AS issuer_path,
+	WITH today AS (
+		SELECT (p_now AT TIME ZONE 'Asia/Ho_Chi_Minh')::date AS d
+	), books AS (
+		SELECT r.id, r.issuer_unit_id, r.period, iu.path AS issuer_path,
 		    ARRAY(SELECT jsonb_array_elements_text(
 			r.content->'reminders'->'offsets_days')::integer)
 			AS offsets,
 		    ARRAY(SELECT jsonb_array_elements_text(
 			r.content->'reminders'->'channels')) AS channels
 		FROM current_rulebooks r JOIN units iu ON iu.id = r.issuer_unit_id
-		WHERE p_today BETWEEN r.period_from - 31 AND r.period_to + 31
-		    AND jsonb_typeof(r.content->'reminders'->'offsets_days')
-			= 'array'
+		WHERE jsonb_typeof(r.content->'reminders'->'offsets_days')
+		    = 'array'
 	), types AS (
 		SELECT b.*, t.code, t.opens, t.closes, t.submitter, t.recipient,
 		    (SELECT max(o) FROM unnest(b.offsets) o) AS lead,
-		    (SELECT min(o) FROM unnest(b.offsets) o) AS lag
+		    (SELECT min(o) FROM unnest(b.offsets) o) AS lag,
+		    (SELECT max(e.until) FROM extensions e
+			JOIN rulebooks re ON re.id = e.rulebook_id
+			WHERE re.issuer_unit_id = b.issuer_unit_id
+			    AND re.period = b.period AND e.type_code = t.code)
+			AS latest_extension
 		FROM books b JOIN rulebook_dossier_types t ON t.rulebook_id = b.id
 		WHERE t.purpose NOT IN ('campaign', 'sudden')
 		    AND cardinality(b.offsets) > 0
 		    AND cardinality(b.channels) > 0
+	), near AS (
+		SELECT t.* FROM types t, today
+		WHERE today.d BETWEEN t.closes - t.lead - 1 AND
+		    greatest(t.closes, t.latest_extension) - t.lag + 1
 	), owing AS (
-		-- Units that submit for themselves, under no nearer issuer.
-		SELECT t.*, u.id AS unit_id, u.kind AS unit_kind, u.parent_id
-		FROM types t JOIN units u ON u.path <@ t.issuer_path
-		WHERE t.submitter = 'unit' AND unit_kind_submits(u.kind)
+		-- Units that submit for themselves, under no nearer issuer
+		-- of a rulebook for the same period.
+		SELECT n.*, u.id AS unit_id, u.kind AS unit_kind,
+		    u.parent_id
+		FROM near n JOIN units u ON u.path <@ n.issuer_path
+		WHERE n.submitter = 'unit' AND unit_kind_submits(u.kind)
 		    AND NOT EXISTS (SELECT 1 FROM current_rulebooks r2
 			JOIN units iu2 ON iu2.id = r2.issuer_unit_id
-			WHERE iu2.path @> u.path AND iu2.path <> t.issuer_path
-			    AND iu2.path <@ t.issuer_path
-			    AND p_today BETWEEN r2.period_from AND r2.period_to)
+			WHERE iu2.path @> u.path AND iu2.path <> n.issuer_path
+			    AND iu2.path <@ n.issuer_path
+			    AND r2.period = n.period)
 		UNION ALL
 		-- Block leaders, for their blocks' dossiers.
-		SELECT t.*, u.id, u.kind, u.parent_id
-		FROM types t JOIN blocks bl ON bl.rulebook_id = t.id
+		SELECT n.*, u.id, bl.school_level, u.parent_id
+		FROM near n JOIN blocks bl ON bl.rulebook_id = n.id
 		JOIN units u ON u.id = bl.leader_unit_id
-		WHERE t.submitter = 'block_leader'
+		WHERE n.submitter = 'block_leader'
+	), dated AS (
+		SELECT o.*, x.until, greatest(o.closes, x.until) AS deadline
+		FROM owing o, LATERAL (SELECT reminder_extension(
+		    o.issuer_unit_id, o.period, o.code, o.unit_id) AS until) x
 	)
-	SELECT o.id, o.code, o.opens, o.closes, e.until, o.unit_id,
+	SELECT o.id, o.code, o.opens, o.closes, o.until, o.unit_id,
 	    CASE WHEN o.unit_kind IN ('preschool', 'primary', 'lower_secondary',
 		'upper_secondary') THEN o.unit_kind ELSE '' END,
-	    coalesce(dossier_level_unit(o.id, o.unit_id, o.recipient),
-		o.parent_id),
-	    o.offsets, o.channels
-	FROM owing o
-	LEFT JOIN extensions e ON e.rulebook_id = o.id AND e.type_code = o.code
-	    AND e.unit_id = o.unit_id
-	WHERE p_today BETWEEN greatest(o.closes, e.until) - o.lead - 1
-		AND greatest(o.closes, e.until) - o.lag + 1
-	    AND NOT EXISTS (SELECT 1 FROM dossiers d
-		WHERE d.rulebook_id = o.id AND d.type_code = o.code
-		    AND d.unit_id = o.unit_id
-		    AND d.state NOT IN ('draft', 'needs_fixes'))
+	    CASE WHEN today.d > o.deadline THEN
+		coalesce(dossier_level_unit(o.id, o.unit_id, o.recipient),
+		o.parent_id) END,
+	    o.offsets, o.channels, o.issuer_unit_id, o.period
+	FROM dated o, today
+	WHERE today.d BETWEEN o.deadline - o.lead - 1 AND o.deadline - o.lag + 1
+	    AND reminder_owed(o.issuer_unit_id, o.period, o.code, o.unit_id)
+	    AND NOT EXISTS (SELECT 1 FROM reminders r
+		WHERE r.unit_id = o.unit_id AND r.type_code = o.code
+		    AND r.deadline = o.deadline
+		    AND r.issuer_unit_id = o.issuer_unit_id
+		    AND r.period = o.period
+		    AND r.planned_at > p_now - interval '1 day')
 	ORDER BY o.id, o.code, o.unit_id
 $$;
 
 -- Writes the reminders the planner found due, each with its delivery job,
 -- if `p_holder` still holds the planner's lease. `p_items` is a jsonb
--- array of {rulebook, type, deadline, unit, offset, channel, audience,
--- recipient, level, extended, planned_ms}. Returns how many were new, and of
--- them how many to offices; a reminder already planned is left alone.
-CREATE FUNCTION reminder_plan_commit(p_holder text, p_items jsonb,
-    OUT planned boolean, OUT reminders integer, OUT escalations integer)
+-- array of {rulebook, issuer, period, type, deadline, unit, offset,
+-- channel, audience, recipient, level, extended, planned_ms}. Renews the
+-- lease for `p_ttl_ms`, so a long run keeps it. Returns how many were new,
+-- and of them how many to offices; a reminder already planned is left
+-- alone.
+CREATE FUNCTION reminder_plan_commit(p_holder text, p_ttl_ms integer,
+    p_items jsonb, OUT planned boolean, OUT reminders integer,
+    OUT escalations integer)
 LANGUAGE plpgsql AS $$
 DECLARE
 	i	record;
@@ -195,15 +256,17 @@ DECLARE
 BEGIN
 	reminders := 0;
 	escalations := 0;
-	PERFORM 1 FROM planner_leases l
+	UPDATE planner_leases l SET expires_at = clock_timestamp() +
+	    make_interval(secs => p_ttl_ms / 1000.0)
 	WHERE l.name = 'reminders' AND l.holder = p_holder
-	    AND l.expires_at > clock_timestamp()
-	FOR UPDATE;
+	    AND l.expires_at > clock_timestamp();
 	planned := FOUND;
 	IF NOT planned THEN
 		RETURN;
 	END IF;
-	FOR i IN SELECT (x->>'rulebook')::bigint AS rulebook, x->>'type' AS type,
+	FOR i IN SELECT (x->>'rulebook')::bigint AS rulebook,
+	    (x->>'issuer')::bigint AS issuer, x->>'period' AS period,
+	    x->>'type' AS type,
 	    (x->>'deadline')::date AS deadline, (x->>'unit')::bigint AS unit,
 	    (x->>'offset')::integer AS off, x->>'channel' AS channel,
 	    x->>'audience' AS audience, (x->>'recipient')::bigint AS recipient,
@@ -212,14 +275,15 @@ BEGIN
 	    to_timestamp((x->>'planned_ms')::bigint / 1000.0) AS planned_at
 	    FROM jsonb_array_elements(p_items) x
 	LOOP
-		v_key := reminder_key(i.rulebook, i.type, i.deadline, i.unit,
-		    i.off, i.channel, i.audience);
-		INSERT INTO reminders (key, rulebook_id, type_code, deadline,
-		    unit_id, offset_days, channel, audience, recipient_unit_id,
-		    recipient_level, extended, planned_at, job_id)
-		VALUES (v_key, i.rulebook, i.type, i.deadline, i.unit, i.off,
-		    i.channel, i.audience, i.recipient, i.level, i.extended,
-		    i.planned_at, 0)
+		v_key := reminder_key(i.issuer, i.period, i.type, i.deadline,
+		    i.unit, i.off, i.channel, i.audience);
+		INSERT INTO reminders (key, issuer_unit_id, period, rulebook_id,
+		    type_code, deadline, unit_id, offset_days, channel, audience,
+		    recipient_unit_id, recipient_level, extended, planned_at,
+		    job_id)
+		VALUES (v_key, i.issuer, i.period, i.rulebook, i.type,
+		    i.deadline, i.unit, i.off, i.channel, i.audience,
+		    i.recipient, i.level, i.extended, i.planned_at, 0)
 		ON CONFLICT DO NOTHING;
 		CONTINUE WHEN NOT FOUND;
 		v_job := job_enqueue('remind_' || i.channel,
@@ -244,7 +308,7 @@ LANGUAGE sql STABLE AS $$
 	SELECT CASE WHEN p_state = 'needs_fixes' THEN
 	    ARRAY(SELECT f.message_vi FROM dossier_findings f
 		WHERE f.dossier_id = p_dossier AND f.severity = 'error'
-		ORDER BY f.seq)
+		ORDER BY f.seq LIMIT 100)
 	ELSE
 	    ARRAY(SELECT format('%s (%s)', x->>'name', concat_ws(', ',
 		CASE WHEN coalesce((x->>'editable')::boolean, true) AND
@@ -271,20 +335,21 @@ LANGUAGE sql STABLE AS $$
 			    WHERE dd.dossier_id = p_dossier
 				AND dd.document = x->>'code'
 				AND dd.slot = 'pdf')))
-		ORDER BY k)
+		ORDER BY k LIMIT 100)
 	END
 $$;
 
 -- Everything a worker needs to deliver the reminder `p_key` (RemindJob in
 -- proto/worker.proto), read when its job is dispatched, so that the state
--- and what is missing are current.
+-- and what is missing are current; `obsolete` when it no longer applies
+-- (the unit submitted, or its deadline moved, since it was planned).
 CREATE FUNCTION reminder_job_input(p_key text)
 RETURNS TABLE (key text, channel text, audience text, unit_code text,
     unit_name text, recipient_name text, recipient_email text,
     type_code text, type_name text, opens date, deadline date,
     extended boolean, offset_days integer, planned_ms bigint,
     dossier_state text, dossier_id bigint, missing text[],
-    issuer_name text, period text, level text)
+    issuer_name text, period text, level text, obsolete boolean)
 LANGUAGE sql STABLE AS $$
 	SELECT r.key, r.channel, r.audience, u.code, u.name, ru.name,
 	    coalesce(ru.email, ''), t.code, t.name, t.opens, r.deadline,
@@ -292,7 +357,11 @@ LANGUAGE sql STABLE AS $$
 	    (extract(epoch FROM r.planned_at) * 1000)::bigint,
 	    coalesce(d.state, ''), d.id,
 	    reminder_missing(r.rulebook_id, r.type_code, d.id, d.state),
-	    iu.name, rb.period, r.recipient_level
+	    iu.name, rb.period, r.recipient_level,
+	    NOT reminder_owed(r.issuer_unit_id, r.period, r.type_code,
+		r.unit_id) OR r.deadline IS DISTINCT FROM greatest(t.closes,
+		reminder_extension(r.issuer_unit_id, r.period, r.type_code,
+		r.unit_id))
 	FROM reminders r
 	JOIN units u ON u.id = r.unit_id
 	JOIN units ru ON ru.id = r.recipient_unit_id
@@ -301,7 +370,9 @@ LANGUAGE sql STABLE AS $$
 	JOIN rulebooks rb ON rb.id = r.rulebook_id
 	JOIN units iu ON iu.id = rb.issuer_unit_id
 	LEFT JOIN LATERAL (SELECT x.id, x.state FROM dossiers x
-	    WHERE x.rulebook_id = r.rulebook_id AND x.type_code = r.type_code
+	    JOIN rulebooks rx ON rx.id = x.rulebook_id
+	    WHERE rx.issuer_unit_id = r.issuer_unit_id
+		AND rx.period = r.period AND x.type_code = r.type_code
 		AND x.unit_id = r.unit_id
 	    ORDER BY x.state = 'needs_fixes' DESC, x.id DESC LIMIT 1) d ON true
 	WHERE r.key = p_key
@@ -415,13 +486,17 @@ CREATE TABLE live_events (
 	planned_at	timestamptz
 );
 CREATE INDEX live_events_xid ON live_events (xid, id);
+CREATE INDEX live_events_at ON live_events (at);
 -- Tiny and hot: vacuum it as often as it churns.
 ALTER TABLE live_events SET (autovacuum_vacuum_scale_factor = 0,
     autovacuum_vacuum_threshold = 1000, autovacuum_vacuum_cost_delay = 0);
 
 CREATE FUNCTION dossiers_live_event() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-	IF TG_OP = 'INSERT' OR NEW.state IS DISTINCT FROM OLD.state THEN
+	-- A move up the chain keeps the state (awaiting_review) but not the
+	-- step: the next level's people want to hear of it too.
+	IF TG_OP = 'INSERT' OR NEW.state IS DISTINCT FROM OLD.state OR
+	    NEW.step IS DISTINCT FROM OLD.step THEN
 		INSERT INTO live_events (kind, unit_id, dossier_id, type_code,
 		    state_from, state_to, level)
 		VALUES ('dossier', NEW.unit_id, NEW.id, NEW.type_code,
@@ -430,11 +505,12 @@ BEGIN
 	END IF;
 	RETURN NULL;
 END $$;
-CREATE TRIGGER dossiers_live_event AFTER INSERT OR UPDATE OF state ON dossiers
+CREATE TRIGGER dossiers_live_event AFTER INSERT OR UPDATE OF state, step
+	ON dossiers
 	FOR EACH ROW EXECUTE FUNCTION dossiers_live_event();
 
--- The live events committed since the cursor (p_xid, p_id), in commit-safe
--- order, at most p_limit; with each row the new horizon. Rows whose
+-- The live events committed since the cursor (p_xid, p_id), in order of
+-- transaction id, at most p_limit; with each row the new horizon. Rows whose
 -- transaction id is at or past the horizon may still be in progress and
 -- wait for a later call. A NULL cursor starts at the horizon (no backlog).
 -- For each event: the unit's ancestors (ids, root first) and its kind, for
@@ -466,8 +542,9 @@ $$;
 -- ---- delivering a reminder: the effects of the remind_* jobs ----
 
 -- Records a delivery; {key, channel, subject, body, message_id, smtp_reply,
--- sent_to, skipped} (RemindResult). The result must name the job's own
--- reminder and channel.
+-- sent_to, skipped, obsolete} (RemindResult). The result must name the
+-- job's own reminder and channel. An obsolete one (the unit submitted, or
+-- its deadline moved, after it was planned) delivered nothing.
 CREATE FUNCTION job_effect_remind(p_job bigint, p_kind text, p_effect jsonb)
 RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
@@ -485,6 +562,10 @@ BEGIN
 		RAISE EXCEPTION 'a result about reminder % (%) for reminder % '
 		    '(%)', p_effect->>'key', p_effect->>'channel', r.key,
 		    r.channel;
+	END IF;
+	IF coalesce((p_effect->>'obsolete')::boolean, false) THEN
+		UPDATE reminders SET skipped = true WHERE key = r.key;
+		RETURN;
 	END IF;
 	IF coalesce(p_effect->>'subject', '') = '' THEN
 		RAISE EXCEPTION 'a reminder without a subject';
@@ -544,7 +625,8 @@ END $$;
 -- job_complete learns failures whose worker cannot tell whether the job
 -- acted (an e-mail whose end of data went unconfirmed): `p_unknown`
 -- settles them as lost attempts, so a kind that acts outside goes to
--- `unknown` instead of being tried again. Otherwise as in 0007.
+-- `unknown` instead of being tried again; so does a success whose effect
+-- failed (the e-mail went). Otherwise as in 0007.
 DROP FUNCTION job_complete(bigint[], text[], boolean[], bytea[], jsonb[],
     text[], boolean[]);
 CREATE FUNCTION job_complete(p_ids bigint[], p_tokens text[], p_ok boolean[],
@@ -625,14 +707,18 @@ BEGIN
 			RETURN NEXT;
 			CONTINUE;
 		END IF;
+		/*
+		 * The worker did the job but its effect failed: a kind that
+		 * acts outside has acted, so it must not run again blindly.
+		 */
 		IF r.ok THEN
 			r.error := v_why[array_position(v_failed, r.id)];
 			r.permanent := false;
-			r.unknown := false;
+			r.unknown := true;
 		END IF;
 		UPDATE job_runs SET ended_at = now(), outcome = CASE
-		    WHEN coalesce(r.unknown, false) THEN 'lost' ELSE 'failed' END,
-		    error = r.error
+		    WHEN coalesce(r.unknown, false) AND NOT r.ok THEN 'lost'
+		    ELSE 'failed' END, error = r.error
 		WHERE job_runs.lease_token = r.token;
 		outcome := job_settle_failure(j, r.error,
 		    coalesce(r.unknown, false), r.permanent);

@@ -622,40 +622,43 @@ harness_cli(struct harness *h, struct harness_output *out, ...)
 	return code;
 }
 
-struct harness_proc *
-harness_cli_start(struct harness *h, ...)
+/* Starts tdkt with client configuration `config` and the arguments in `ap`. */
+static struct harness_proc *
+harness_cli_start_ap(struct harness *h, const char *config, va_list ap)
 {
 	char			*path = harness_program("tdkt");
 	char			*argv[HARNESS_MAX_ARGS];
 	struct harness_proc	*p;
-	va_list			 ap;
+	const char		*prefix[] = { path, "--config", config };
 
-	const char *prefix[] = { path, "--config", h->client_config };
-	va_start(ap, h);
 	harness_argv(argv, HARNESS_MAX_ARGS, prefix, 3, ap);
-	va_end(ap);
 	p = harness_command_start(h, argv, 0);
 	free(path);
 	return p;
 }
 
 struct harness_proc *
-harness_cli_start_as(struct harness *h, const char *user, ...)
+harness_cli_start(struct harness *h, ...)
 {
-	char			*path = harness_program("tdkt");
-	char			*argv[HARNESS_MAX_ARGS];
 	struct harness_proc	*p;
 	va_list			 ap;
-	const char		*prefix[] = { path, "--config",
-				    strcmp(user, "admin") == 0 ?
-				    h->client_config :
-				    harness_path(h, "client-%s.yaml", user) };
+
+	va_start(ap, h);
+	p = harness_cli_start_ap(h, h->client_config, ap);
+	va_end(ap);
+	return p;
+}
+
+struct harness_proc *
+harness_cli_start_as(struct harness *h, const char *user, ...)
+{
+	struct harness_proc	*p;
+	va_list			 ap;
 
 	va_start(ap, user);
-	harness_argv(argv, HARNESS_MAX_ARGS, prefix, 3, ap);
+	p = harness_cli_start_ap(h, strcmp(user, "admin") == 0 ?
+	    h->client_config : harness_path(h, "client-%s.yaml", user), ap);
 	va_end(ap);
-	p = harness_command_start(h, argv, 0);
-	free(path);
 	return p;
 }
 
