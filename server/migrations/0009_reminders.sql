@@ -733,3 +733,30 @@ LANGUAGE sql AS $$
 	    WHERE at < now() - interval '1 hour' RETURNING 1)
 	SELECT count(*) FROM gone
 $$;
+
+-- ---- a corrected rulebook keeps its registrations ----
+
+-- Registrations (October) belong to one version of a rulebook, and the
+-- checks read those of the dossier's version. A corrected rulebook (a new
+-- version of the same issuer and period, loaded mid-year) must not leave
+-- every school unregistered: each title of the new version takes the
+-- registrations of that title from the version before it.
+CREATE FUNCTION rulebook_titles_carry_registrations() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+	INSERT INTO registrations (rulebook_id, unit_id, person_id, title_code,
+	    targets, registered_at)
+	SELECT NEW.rulebook_id, g.unit_id, g.person_id, g.title_code, g.targets,
+	    g.registered_at
+	FROM rulebooks nr
+	JOIN rulebooks pr ON pr.issuer_unit_id = nr.issuer_unit_id
+	    AND pr.period = nr.period AND pr.version = nr.version - 1
+	JOIN registrations g ON g.rulebook_id = pr.id
+	    AND g.title_code = NEW.code
+	WHERE nr.id = NEW.rulebook_id
+	ON CONFLICT DO NOTHING;
+	RETURN NULL;
+END $$;
+CREATE TRIGGER rulebook_titles_carry_registrations AFTER INSERT
+	ON rulebook_titles FOR EACH ROW
+	EXECUTE FUNCTION rulebook_titles_carry_registrations();

@@ -250,6 +250,28 @@ rem_cli(int code, const char *user, const char *const *args)
 #define REM_ARGS(...)	((const char *const []){ __VA_ARGS__, NULL })
 
 /*
+ * Loads a corrected District 1 rulebook: the same file with a new quorum,
+ * so the issuer and period get a new version.
+ */
+static void
+rem_load_corrected_rulebook(void)
+{
+	char	*text, *at;
+
+	text = harness_read_file(harness_source(h,
+	    "config/rulebooks/q1-2023-2024.yaml"), NULL);
+	ck_assert_ptr_nonnull(text);
+	ck_assert_ptr_nonnull(at = strstr(text, "council_quorum: 2/3"));
+	memcpy(at, "council_quorum: 3/5", 19);
+	harness_write(h, "q1-v2.yaml", text);
+	free(text);
+	text = rem_cli(0, "admin", REM_ARGS("rulebook", "load",
+	    harness_path(h, "q1-v2.yaml")));
+	free(text);
+	ck_assert_str_eq(rem_sql("SELECT max(version) FROM rulebooks"), "2");
+}
+
+/*
  * Makes a complete year-end dossier for `unit` and submits it: every
  * document in both forms, the registered collective, the council. Returns
  * the CLI's answer to the submission (caller frees).
@@ -283,8 +305,9 @@ rem_submit_year_end(const char *user, int code)
 	    harness_path(h, "de-nghi.csv"))));
 	free(rem_cli(0, user, REM_ARGS("dossier", "meeting", id, "--members",
 	    "9", "--present", "8", "--date", "2024-05-15")));
+	/* Expecting it to stay pending (no worker): no need to wait long. */
 	return rem_cli(code, user, REM_ARGS("--json", "dossier", "submit",
-	    id));
+	    id, "--wait", code == 4 ? "1" : "60"));
 }
 
 /* The year-end reminders of `unit`: "offset channel audience planned". */
@@ -335,6 +358,13 @@ START_TEST(test_district1_year)
 			ck_assert_msg(strstr(text, "awaiting_review") != NULL,
 			    "%s", text);
 			free(text);
+		} else if (strcmp(day_text, "2024-05-19") == 0) {
+			/*
+			 * A corrected rulebook: who submitted under the
+			 * first version has still submitted, and nothing
+			 * already sent is sent again.
+			 */
+			rem_load_corrected_rulebook();
 		} else if (strcmp(day_text, "2024-05-27") == 0) {
 			free(rem_cli(0, "cv", REM_ARGS("extension", "grant",
 			    "--unit", EXTENDED, "--type", "CUOI_NAM", "--until",
@@ -526,6 +556,49 @@ START_TEST(test_email_killed_mid_send)
 END_TEST
 
 /*
+ * Reminders planned before the school submitted, delivered after: each is
+ * obsolete and delivers nothing on any channel.
+ */
+START_TEST(test_submitted_after_planning)
+{
+	struct harness_output	out;
+	char			*text;
+
+	rem_start("2023-10-20 08:00", 0);
+	rem_register("ht-ontime", ON_TIME);
+	rem_set_now("2024-05-21 08:00");
+	ck_assert_uint_gt(rem_plan(), 0);
+	/* No worker yet: the submission waits for its check (exit 4). */
+	text = rem_submit_year_end("ht-ontime", 4);
+	free(text);
+	harness_worker_start(h, "w1");
+	harness_wait_workers(h, 1);
+	rem_wait_delivered();
+	ck_assert_str_eq(rem_sql("SELECT state FROM dossiers d JOIN units u ON "
+	    "u.id = d.unit_id WHERE u.code = '" ON_TIME "'"), "awaiting_review");
+	ck_assert_str_eq(rem_sql("SELECT count(*) || ' ' || count(*) FILTER ("
+	    "WHERE skipped AND delivered_at IS NULL) FROM reminders r JOIN units"
+	    " u ON u.id = r.unit_id WHERE u.code = '" ON_TIME "' AND "
+	    "r.type_code = 'CUOI_NAM'"), "3 3");
+	/* Its only mail is October's, for the registration dossier. */
+	ck_assert_uint_eq(rem_mail_count(".env",
+	    "RCPT TO:<q1-th-nguyenbinhkhiem@truong.edu.vn>"),
+	    atoi(rem_sql("SELECT count(*) FROM reminders r JOIN units u ON "
+	    "u.id = r.unit_id WHERE u.code = '" ON_TIME "' AND r.channel = "
+	    "'email' AND r.sent_to IS NOT NULL AND r.type_code <> "
+	    "'CUOI_NAM'")));
+	ck_assert_int_eq(harness_cli_as(h, &out, "ht-ontime", "inbox", NULL),
+	    0);
+	ck_assert_msg(strstr(out.out, "cuối năm") == NULL, "%s", out.out);
+	harness_output_clear(&out);
+	/* The others, who still owe theirs, got them. */
+	ck_assert_str_eq(rem_sql("SELECT count(*) FROM reminders r JOIN units "
+	    "u ON u.id = r.unit_id WHERE u.code = '" LATE "' AND r.type_code = "
+	    "'CUOI_NAM' AND r.delivered_at IS NOT NULL"), "3");
+}
+END_TEST
+
+/*
  * Another terminal's change reaches `tdkt watch` within a second, and a
  * raw subscriber of the same school; a watcher of another school never
  * sees it.
@@ -599,6 +672,7 @@ reminders_suite(void)
 	tcase_add_checked_fixture(tc, NULL, rem_teardown);
 	tcase_set_timeout(tc, 300);
 	tcase_add_test(tc, test_email_killed_mid_send);
+	tcase_add_test(tc, test_submitted_after_planning);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("watch");
