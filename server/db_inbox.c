@@ -79,10 +79,13 @@ db_inbox_list_done(void *arg, const PGresult *res, const char *error)
 		    sizeof *out->messages);
 	}
 	for (int i = 0; out != NULL && out->messages != NULL && i < n; i++) {
-		if ((out->messages[i] = db_inbox_message(a, res, i)) == NULL)
+		out->unread = (uint32_t)db_inbox_int(res, i, 11);
+		if (PQgetisnull(res, i, 0))
+			continue;	/* the empty page's count */
+		if ((out->messages[out->n_messages] = db_inbox_message(a, res,
+		    i)) == NULL)
 			break;
 		out->n_messages++;
-		out->unread = (uint32_t)db_inbox_int(res, i, 11);
 	}
 	if (out == NULL || arena_exhausted(a))
 		call->list_cb(call->arg, NULL, "the inbox page is too large");

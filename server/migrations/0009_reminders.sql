@@ -416,7 +416,8 @@ RETURNS SETOF inbox_messages LANGUAGE sql STABLE AS $$
 		    OR ar.role = 'office_head')))
 $$;
 
--- A page of the inbox, newest first, and how many are unread in all.
+-- A page of the inbox, newest first, and how many are unread in all: one
+-- row with a NULL id and the count when the page is empty.
 CREATE FUNCTION inbox_list(p_account bigint, p_unread_only boolean,
     p_limit integer, p_before bigint)
 RETURNS TABLE (id bigint, kind text, subject text, body text,
@@ -428,16 +429,23 @@ LANGUAGE sql STABLE AS $$
 		    WHERE r.account_id = p_account AND r.message_id = m.id)
 		    AS is_read
 		FROM inbox_of(p_account) m
+	), page AS (
+		SELECT m.*, u.code AS unit_code, u.name AS unit_name
+		FROM mine m JOIN units u ON u.id = m.about_unit_id
+		WHERE (NOT p_unread_only OR NOT m.is_read)
+		    AND (p_before = 0 OR m.id < p_before)
+		ORDER BY m.id DESC
+		LIMIT p_limit
+	), counted AS (
+		SELECT count(*) AS unread FROM mine WHERE NOT mine.is_read
 	)
-	SELECT m.id, m.kind, m.subject, m.body, u.code, u.name, m.type_code,
-	    m.dossier_id, (extract(epoch FROM m.planned_at) * 1000)::bigint,
-	    (extract(epoch FROM m.created_at) * 1000)::bigint, m.is_read,
-	    (SELECT count(*) FROM mine WHERE NOT mine.is_read)
-	FROM mine m JOIN units u ON u.id = m.about_unit_id
-	WHERE (NOT p_unread_only OR NOT m.is_read)
-	    AND (p_before = 0 OR m.id < p_before)
-	ORDER BY m.id DESC
-	LIMIT p_limit
+	SELECT p.id, p.kind, p.subject, p.body, p.unit_code, p.unit_name,
+	    p.type_code, p.dossier_id,
+	    (extract(epoch FROM p.planned_at) * 1000)::bigint,
+	    (extract(epoch FROM p.created_at) * 1000)::bigint, p.is_read,
+	    c.unread
+	FROM counted c LEFT JOIN page p ON true
+	ORDER BY p.id DESC
 $$;
 
 -- Marks messages of the inbox read (or unread); `p_ids` NULL: all of them.

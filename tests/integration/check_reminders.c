@@ -466,6 +466,18 @@ START_TEST(test_district1_year)
 	    NULL), 0);
 	ck_assert_msg(strstr(out.out, LATE) != NULL, "%s", out.out);
 	harness_output_clear(&out);
+	/* Read marks are the reader's own: the head reads all of hers. */
+	text = rem_cli(0, "ht-late", REM_ARGS("--json", "inbox", "read",
+	    "--all"));
+	ck_assert_msg(strstr(text, "\"unread\":0") != NULL, "%s", text);
+	free(text);
+	text = rem_cli(0, "ht-late", REM_ARGS("--json", "inbox", "--unread"));
+	ck_assert_msg(strstr(text, "\"unread\":0") != NULL &&
+	    strstr(text, "\"messages\":[]") != NULL, "%s", text);
+	free(text);
+	text = rem_cli(0, "cv", REM_ARGS("--json", "inbox", "--unread"));
+	ck_assert_msg(strstr(text, "\"unread\":0") == NULL, "%s", text);
+	free(text);
 
 	/*
 	 * Push: each watcher got its own alerts, as many as were pushed, and
