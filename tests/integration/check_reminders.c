@@ -193,6 +193,8 @@ rem_start(const char *now, unsigned nworkers)
 
 	rem_db = harness_extpg_start(h);
 	harness_server_set(h, "database.url", rem_db);
+	/* The test's clock ticks plan (rem_plan); the schedule stays out. */
+	harness_server_set(h, "reminders.plan_every_ms", "3600000");
 	harness_worker_set(h, "smtp.url", url);
 	harness_worker_set(h, "smtp.tls", "none");
 	harness_worker_set(h, "smtp.from", "thidua@pgd-q1.edu.vn");
@@ -669,6 +671,108 @@ START_TEST(test_watch_within_a_second)
 }
 END_TEST
 
+/* Sends `req` as `user`; returns the error code of the answer, or 0. */
+static Tdkt__ErrorCode
+rem_call_error(const char *user, Tdkt__ClientEnvelope *req,
+    Tdkt__ClientEnvelope **reply, struct arena *a)
+{
+	enum conn_status	st;
+
+	st = harness_call(h, user, req, NULL, a, reply);
+	ck_assert_msg(st == CONN_OK || st == CONN_SERVER_ERROR, "no answer");
+	return (*reply)->body_case == TDKT__CLIENT_ENVELOPE__BODY_ERROR ?
+	    (*reply)->error->code : 0;
+}
+
+/*
+ * The inbox and watch requests refuse what they cannot mean, and nobody
+ * reaches another's messages or topic.
+ */
+START_TEST(test_bad_requests)
+{
+	Tdkt__ClientEnvelope	 req = TDKT__CLIENT_ENVELOPE__INIT;
+	Tdkt__InboxMarkRequest	 mark = TDKT__INBOX_MARK_REQUEST__INIT;
+	Tdkt__InboxListRequest	 list = TDKT__INBOX_LIST_REQUEST__INIT;
+	Tdkt__WatchRequest	 watch = TDKT__WATCH_REQUEST__INIT;
+	Tdkt__ClientEnvelope	*reply;
+	struct arena		*a = arena_new(4 * 1024 * 1024);
+	uint64_t		 ids[1001], theirs;
+	char			*topic, long_topic[200];
+
+	rem_start("2024-05-21 08:00", 1);
+	rem_plan();	/* the start's run may have planned them already */
+	rem_wait_delivered();
+
+	req.body_case = TDKT__CLIENT_ENVELOPE__BODY_INBOX_MARK_REQUEST;
+	req.inbox_mark_request = &mark;
+	mark.n_ids = 1;
+	mark.ids = ids;
+	mark.all = true;
+	ids[0] = 1;
+	ck_assert_int_eq(rem_call_error("ht-late", &req, &reply, a),
+	    TDKT__ERROR_CODE__ERROR_CODE_INVALID_ARGUMENT);
+	mark.all = false;
+	mark.n_ids = 0;
+	ck_assert_int_eq(rem_call_error("ht-late", &req, &reply, a),
+	    TDKT__ERROR_CODE__ERROR_CODE_INVALID_ARGUMENT);
+	mark.n_ids = 1;
+	ids[0] = 0;
+	ck_assert_int_eq(rem_call_error("ht-late", &req, &reply, a),
+	    TDKT__ERROR_CODE__ERROR_CODE_INVALID_ARGUMENT);
+	ids[0] = (uint64_t)INT64_MAX + 1;
+	ck_assert_int_eq(rem_call_error("ht-late", &req, &reply, a),
+	    TDKT__ERROR_CODE__ERROR_CODE_INVALID_ARGUMENT);
+	for (size_t i = 0; i < 1001; i++)
+		ids[i] = i + 1;
+	mark.n_ids = 1001;
+	ck_assert_int_eq(rem_call_error("ht-late", &req, &reply, a),
+	    TDKT__ERROR_CODE__ERROR_CODE_INVALID_ARGUMENT);
+	/* Another school's message: nothing changes, nothing is said. */
+	theirs = strtoull(rem_sql("SELECT m.id FROM inbox_messages m JOIN units "
+	    "u ON u.id = m.unit_id WHERE u.code = '" ON_TIME "' LIMIT 1"), NULL,
+	    10);
+	ck_assert_uint_gt(theirs, 0);
+	ids[0] = theirs;
+	mark.n_ids = 1;
+	ck_assert_int_eq(rem_call_error("ht-late", &req, &reply, a), 0);
+	ck_assert_uint_eq(reply->inbox_mark_reply->changed, 0);
+	ck_assert_str_eq(rem_sql("SELECT count(*) FROM inbox_reads"), "0");
+
+	req.body_case = TDKT__CLIENT_ENVELOPE__BODY_INBOX_LIST_REQUEST;
+	req.inbox_list_request = &list;
+	list.before_id = (uint64_t)INT64_MAX + 1;
+	ck_assert_int_eq(rem_call_error("ht-late", &req, &reply, a),
+	    TDKT__ERROR_CODE__ERROR_CODE_INVALID_ARGUMENT);
+	list.before_id = 0;
+	list.limit = 100000;	/* capped, not refused */
+	ck_assert_int_eq(rem_call_error("ht-late", &req, &reply, a), 0);
+	for (size_t i = 0; i < reply->inbox_list_reply->n_messages; i++)
+		ck_assert_str_eq(reply->inbox_list_reply->messages[i]->unit_code,
+		    LATE);
+
+	/* A topic too long to be ours; another's topic is not handed over. */
+	req.body_case = TDKT__CLIENT_ENVELOPE__BODY_WATCH_REQUEST;
+	req.watch_request = &watch;
+	memset(long_topic, 'w', sizeof long_topic - 1);
+	long_topic[sizeof long_topic - 1] = '\0';
+	watch.topic = long_topic;
+	ck_assert_int_eq(rem_call_error("ht-late", &req, &reply, a),
+	    TDKT__ERROR_CODE__ERROR_CODE_INVALID_ARGUMENT);
+	watch.topic = (char *)"";
+	ck_assert_int_eq(rem_call_error("ht-ontime", &req, &reply, a), 0);
+	topic = xstrdup(reply->watch_reply->topic);
+	watch.topic = topic;
+	ck_assert_int_eq(rem_call_error("ht-late", &req, &reply, a), 0);
+	ck_assert_str_ne(reply->watch_reply->topic, topic);
+	free(topic);
+
+	/* The command line refuses what is no message id. */
+	free(rem_cli(2, "ht-late", REM_ARGS("inbox", "read", "abc")));
+	free(rem_cli(2, "ht-late", REM_ARGS("inbox", "read", "--all", "3")));
+	arena_free(&a);
+}
+END_TEST
+
 static Suite *
 reminders_suite(void)
 {
@@ -691,6 +795,7 @@ reminders_suite(void)
 	tcase_add_checked_fixture(tc, NULL, rem_teardown);
 	tcase_set_timeout(tc, 300);
 	tcase_add_test(tc, test_watch_within_a_second);
+	tcase_add_test(tc, test_bad_requests);
 	suite_add_tcase(s, tc);
 	return s;
 }
