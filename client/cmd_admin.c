@@ -7,7 +7,6 @@
  * show|retry|cancel`) is in cmd_admin_jobs.c, running the reminder planner
  * now (`admin remind`) in cmd_admin_remind.c.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -82,25 +81,15 @@ admin_json_workers(const Tdkt__WorkersListReply *r)
 static int
 admin_workers(struct cmd_ctx *ctx, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ NULL, 0, NULL, 0 }
-	};
 	Tdkt__ClientEnvelope	 req = TDKT__CLIENT_ENVELOPE__INIT;
 	Tdkt__WorkersListRequest list = TDKT__WORKERS_LIST_REQUEST__INIT;
 	Tdkt__ClientEnvelope	*reply;
 	struct arena		*a;
-	int			 ch, rc;
+	int			 rc;
 
-	optind = 0;
-	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-		if (ch != 'j')
-			return cmd_args_usage_error(&cmd_admin_entry, NULL);
-		ctx->json = true;
-	}
-	if (optind != argc)
-		return cmd_args_usage_error(&cmd_admin_entry,
-		    "admin workers không nhận tham số");
+	if ((rc = cmd_args_only_json(ctx, &cmd_admin_entry, argc, argv,
+	    "admin workers")) != EXIT_OK)
+		return rc;
 	req.body_case = TDKT__CLIENT_ENVELOPE__BODY_WORKERS_LIST_REQUEST;
 	req.workers_list_request = &list;
 	a = arena_new(4 * 1024 * 1024);

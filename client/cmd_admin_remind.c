@@ -7,7 +7,6 @@
  * one server plans at a time, so the answer is either what this run queued
  * or which server holds the planner's turn.
  */
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
 
@@ -67,26 +66,16 @@ remind_print(bool json, const Tdkt__RemindPlanReply *r)
 int
 cmd_admin_remind_exec(struct cmd_ctx *ctx, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ NULL, 0, NULL, 0 }
-	};
 	Tdkt__ClientEnvelope	 req = TDKT__CLIENT_ENVELOPE__INIT;
 	Tdkt__RemindPlanRequest	 plan = TDKT__REMIND_PLAN_REQUEST__INIT;
 	Tdkt__ClientEnvelope	*reply;
 	struct arena		*a;
 	char			 key[33];
-	int			 ch, rc;
+	int			 rc;
 
-	optind = 0;
-	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-		if (ch != 'j')
-			return cmd_args_usage_error(&cmd_admin_entry, NULL);
-		ctx->json = true;
-	}
-	if (optind != argc)
-		return cmd_args_usage_error(&cmd_admin_entry,
-		    "admin remind không nhận tham số");
+	if ((rc = cmd_args_only_json(ctx, &cmd_admin_entry, argc, argv,
+	    "admin remind")) != EXIT_OK)
+		return rc;
 
 	/* It queues jobs: one key for every retry, as for every change. */
 	conn_new_idempotency_key(key);

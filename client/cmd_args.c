@@ -90,6 +90,27 @@ cmd_args_only_dossier_id(const struct cmd_entry *cmd, int argc, char **argv,
 }
 
 int
+cmd_args_only_json(struct cmd_ctx *ctx, const struct cmd_entry *cmd, int argc,
+    char **argv, const char *what)
+{
+	static const struct option longopts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ NULL, 0, NULL, 0 }
+	};
+	int	ch;
+
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		if (ch != 'j')
+			return cmd_args_usage_error(cmd, NULL);
+		ctx->json = true;
+	}
+	if (optind != argc)
+		return cmd_args_usage_error(cmd, "%s không nhận tham số", what);
+	return EXIT_OK;
+}
+
+int
 cmd_args_usage_error(const struct cmd_entry *cmd, const char *fmt, ...)
 {
 	va_list	ap;

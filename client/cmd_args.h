@@ -52,6 +52,14 @@ int	cmd_args_only_dossier_id(const struct cmd_entry *cmd, int argc,
 	    char **argv, uint64_t *id);
 
 /*
+ * For a command (`what`, e.g. "admin workers") that takes no arguments and
+ * only --json: parses its argv (its own name at argv[0]), setting
+ * ctx->json. Returns EXIT_OK, or EXIT_USAGE after saying why.
+ */
+int	cmd_args_only_json(struct cmd_ctx *ctx, const struct cmd_entry *cmd,
+	    int argc, char **argv, const char *what);
+
+/*
  * Says what is wrong (when `fmt` is not NULL) and prints the usage of `cmd`
  * on stderr. Returns EXIT_USAGE, for `return cmd_args_usage_error(...)`.
  */
